@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { ensureStateDir, loadConfig, resolveStateDir } from '../config/index.js';
+import { createLogger, type Logger } from '../server/logger.js';
+import { startEndpoint } from '../server/start-endpoint.js';
+import { ADMINISTRATORS, UserStore } from '../users/index.js';
+import { parseServeOptions } from './common-options.js';
+
+const BOOTSTRAP_USER = 'Administrator';
+
+/** `winrmd serve`: runs the endpoint until SIGINT or SIGTERM; resolves to the exit status. */
+export async function runServe(argv: readonly string[]): Promise<number> {
+  const config = await loadConfig(parseServeOptions(argv));
+  const log = createLogger(config['Winrmd.LogLevel']);
+  const stateDir = resolveStateDir(config);
+  await ensureStateDir(stateDir);
+  const users = UserStore.open(stateDir);
+  await bootstrapAdministrator(users, log);
+
+  const endpoint = await startEndpoint(config, stateDir, users, log);
+  log.info({ event: 'started', stateDir, ports: endpoint.ports }, 'winrmd started');
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  log.info({ event: 'stopping', signal }, 'winrmd stopping');
+  await endpoint.close();
+  return 0;
+}
+
+/**
+ * A fresh endpoint needs someone who can log in: like a new Windows machine, it gets a local
+ * Administrator. The password is WINRMD_ADMIN_PASSWORD, or a generated one shown once on the
+ * terminal (stderr), never in the log.
+ */
+async function bootstrapAdministrator(users: UserStore, log: Logger): Promise<void> {
+  if (!(await users.isEmpty())) return;
+  const fromEnvironment = process.env['WINRMD_ADMIN_PASSWORD'];
+  const password = fromEnvironment !== undefined && fromEnvironment !== '' ? fromEnvironment : generatePassword();
+  await users.add(BOOTSTRAP_USER, password, [ADMINISTRATORS]);
+  log.info({ event: 'bootstrap-user', user: BOOTSTRAP_USER, passwordFrom: fromEnvironment ? 'WINRMD_ADMIN_PASSWORD' : 'generated' }, 'created the first user');
+  if (password !== fromEnvironment) {
+    process.stderr.write(
+      `\nwinrmd: created user ${BOOTSTRAP_USER} (group ${ADMINISTRATORS}) with password:\n\n    ${password}\n\n` +
+        'It is shown this once; change users with `winrmd user add|remove`.\n\n',
+    );
+  }
+}
+
+function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
+}

@@ -1,0 +1,85 @@
+/**
+ * Every configuration setting, named as `winrm get winrm/config` names it, with Windows' default.
+ *
+ * The same dotted names are used by `--set Key=Value`, by the YAML/TOML config file (nested
+ * tables), by `winrmd config show`, and later by the WS-Management config resource. Settings that
+ * Windows does not have live under `Winrmd.` or `Listener.` and say so in their description.
+ */
+export const CONFIG_KEYS = {
+  'Service.RootSDDL': {
+    type: 'string',
+    default: 'O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;IU)S:P(AU;FA;GA;;;WD)(AU;SA;GXGW;;;WD)',
+    description: 'Access rule for the service (Windows default; Administrators and Remote Management Users get in).',
+  },
+  'Service.MaxEnvelopeSizekb': { type: 'number', default: 500, description: 'Largest request or response envelope, in KiB.' },
+  'Service.MaxTimeoutms': { type: 'number', default: 60000, description: 'Ceiling on a request\'s OperationTimeout, in ms.' },
+  'Service.MaxBatchItems': { type: 'number', default: 32000, description: 'Most items in one enumeration reply.' },
+  'Service.MaxConcurrentOperationsPerUser': { type: 'number', default: 1500, description: 'Concurrent operations one user may have.' },
+  'Service.EnumerationTimeoutms': { type: 'number', default: 240000, description: 'How long an idle enumeration context lives, in ms.' },
+  'Service.MaxConnections': { type: 'number', default: 300, description: 'Concurrent HTTP connections across all listeners.' },
+  'Service.MaxPacketRetrievalTimeSeconds': { type: 'number', default: 120, description: 'How long a request body may take to arrive.' },
+  'Service.AllowUnencrypted': { type: 'boolean', default: false, description: 'Allow unencrypted traffic (needed for Basic over HTTP).' },
+  'Service.Auth.Basic': {
+    type: 'boolean',
+    default: true,
+    description: 'Basic authentication. winrmd enables it by default (Windows ships it off) because a lab endpoint needs it.',
+  },
+  'Service.Auth.Kerberos': { type: 'boolean', default: true, description: 'Kerberos authentication (not implemented yet).' },
+  'Service.Auth.Negotiate': { type: 'boolean', default: true, description: 'Negotiate authentication (not implemented yet).' },
+  'Service.Auth.Certificate': { type: 'boolean', default: false, description: 'Client certificate authentication (not implemented).' },
+  'Service.Auth.CredSSP': { type: 'boolean', default: false, description: 'CredSSP authentication (not implemented).' },
+  'Service.Auth.CbtHardeningLevel': { type: 'string', default: 'Relaxed', description: 'Channel binding policy: None, Relaxed or Strict.' },
+  'Service.DefaultPorts.HTTP': { type: 'number', default: 5985, description: 'HTTP listener port (--http-port; 0 picks a free port).' },
+  'Service.DefaultPorts.HTTPS': { type: 'number', default: 5986, description: 'HTTPS listener port (--https-port; 0 picks a free port).' },
+  'Service.IPv4Filter': { type: 'string', default: '*', description: 'IPv4 addresses the listeners accept.' },
+  'Service.IPv6Filter': { type: 'string', default: '*', description: 'IPv6 addresses the listeners accept.' },
+  'Service.CertificateThumbprint': { type: 'string', default: '', description: 'Read-only: SHA-256 thumbprint of the HTTPS certificate in use.' },
+  'Service.AllowRemoteAccess': { type: 'boolean', default: true, description: 'Accept remote requests at all.' },
+  'Winrs.AllowRemoteShellAccess': { type: 'boolean', default: true, description: 'Allow remote shells.' },
+  'Winrs.IdleTimeout': { type: 'number', default: 7200000, description: 'A shell with no request for this long is deleted, in ms.' },
+  'Winrs.MaxConcurrentUsers': { type: 'number', default: 2147483647, description: 'Users that may have shells at once.' },
+  'Winrs.MaxShellRunTime': { type: 'number', default: 2147483647, description: 'Longest life of a shell, in ms.' },
+  'Winrs.MaxProcessesPerShell': { type: 'number', default: 2147483647, description: 'Commands one shell may run at once.' },
+  'Winrs.MaxMemoryPerShellMB': { type: 'number', default: 2147483647, description: 'Memory one shell may use (not enforced yet).' },
+  'Winrs.MaxShellsPerUser': { type: 'number', default: 2147483647, description: 'Shells one user may have open.' },
+  'Listener.Address': { type: 'string', default: '*', description: 'winrmd: address the listeners bind (--bind); * is every address.' },
+  'Listener.HTTP.Enabled': { type: 'boolean', default: true, description: 'winrmd: run the HTTP listener.' },
+  'Listener.HTTPS.Enabled': { type: 'boolean', default: true, description: 'winrmd: run the HTTPS listener.' },
+  'Listener.HTTPS.CertificateFile': {
+    type: 'string',
+    default: '',
+    description: 'winrmd: PEM certificate for HTTPS; empty generates one in the state directory.',
+  },
+  'Listener.HTTPS.KeyFile': { type: 'string', default: '', description: 'winrmd: PEM private key for Listener.HTTPS.CertificateFile.' },
+  'Winrmd.StateDir': {
+    type: 'string',
+    default: '',
+    description: 'winrmd: state directory (--state-dir); empty means /var/lib/winrmd as root, else ~/.local/state/winrmd.',
+  },
+  'Winrmd.CommandInterpreter': {
+    type: 'string',
+    default: '/bin/sh -c',
+    description: 'winrmd: the command interpreter that runs a Command\'s command line (cmd.exe /c on Windows).',
+  },
+  'Winrmd.MaxBufferedOutputkb': {
+    type: 'number',
+    default: 1024,
+    description: 'winrmd: output a command may hold unreceived before it is paused, in KiB.',
+  },
+  'Winrmd.ComputerName': { type: 'string', default: '', description: 'winrmd: name reported in faults; empty uses the host name.' },
+  'Winrmd.LogLevel': { type: 'string', default: 'info', description: 'winrmd: log level (fatal, error, warn, info, debug, trace).' },
+  'Winrmd.LogBodies': { type: 'boolean', default: false, description: 'winrmd: log request and response envelopes (debug aid; may hold command data).' },
+} as const satisfies Record<string, ConfigKeySpec>;
+
+export interface ConfigKeySpec {
+  readonly type: 'string' | 'number' | 'boolean';
+  readonly default: string | number | boolean;
+  readonly description: string;
+}
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+type ValueOf<T extends ConfigKeySpec['type']> = T extends 'string' ? string : T extends 'number' ? number : boolean;
+
+/** The effective configuration: one value per key, typed by the key's spec. */
+export type Config = { readonly [K in ConfigKey]: ValueOf<(typeof CONFIG_KEYS)[K]['type']> };

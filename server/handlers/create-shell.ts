@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import { WsmanFault } from '../../protocol/wsman/fault.js';
+import { parseShellCreate, writeShellCreated } from '../../protocol/winrs/shell-create.js';
+import { RESOURCE_URI } from '../../protocol/winrs/uris.js';
+import { ShellSession } from '../../shell/index.js';
+import type { ShellRecord } from '../shell-registry.js';
+import type { HandlerContext } from './context.js';
+import { describeShell } from './describe-shell.js';
+import { requireCmdShellResource } from './shell-lookup.js';
+
+/** [MS-WSMV] 3.1.4.5 Create on the cmd shell resource: a new, empty shell. */
+export async function createShell(ctx: HandlerContext): Promise<string> {
+  requireCmdShellResource(ctx);
+  const { config, shells } = ctx.service;
+  if (!config['Winrs.AllowRemoteShellAccess']) throw new WsmanFault('accessDenied', [], 'Winrs.AllowRemoteShellAccess is false');
+  const create = parseShellCreate(ctx.request.body);
+  shells.checkQuota(ctx.principal.name);
+
+  const shellId = create.shellId ?? randomUUID().toUpperCase();
+  if (shells.has(shellId)) throw new WsmanFault('invalidParameter', [], `ShellId ${shellId} is in use`);
+  const workingDirectory = await resolveWorkingDirectory(create.workingDirectory, ctx.service.defaultWorkingDirectory);
+  const interpreter = config['Winrmd.CommandInterpreter'].split(/\s+/).filter((s) => s !== '');
+  const session = new ShellSession(shellId, {
+    workingDirectory,
+    environment: { ...ctx.service.baseEnvironment, ...Object.fromEntries(create.environment) },
+    interpreter,
+    maxBufferedBytes: config['Winrmd.MaxBufferedOutputkb'] * 1024,
+  });
+  const nowMs = Date.now();
+  const record: ShellRecord = {
+    id: shellId,
+    owner: ctx.principal.name,
+    clientIp: ctx.clientIp,
+    resourceUri: RESOURCE_URI.cmdShell,
+    name: create.name,
+    inputStreams: create.inputStreams,
+    outputStreams: create.outputStreams,
+    // The client may ask for less than the service allows, never more.
+    idleTimeoutMs: Math.min(create.idleTimeoutMs ?? Infinity, config['Winrs.IdleTimeout']),
+    lifetimeMs: Math.min(create.lifetimeMs ?? Infinity, config['Winrs.MaxShellRunTime']),
+    createdMs: nowMs,
+    lastActivityMs: nowMs,
+    activeRequests: 0,
+    session,
+  };
+  shells.add(record);
+  ctx.log.info(
+    { event: 'shell-created', shellId, user: ctx.principal.name, remoteAddress: ctx.clientIp, resourceUri: record.resourceUri },
+    'shell created',
+  );
+  return writeShellCreated(ctx.endpointAddress, describeShell(record));
+}
+
+async function resolveWorkingDirectory(requested: string | undefined, fallback: string): Promise<string> {
+  if (requested === undefined || requested === '') return fallback;
+  const isDirectory = isAbsolute(requested) && (await stat(requested).then((s) => s.isDirectory(), () => false));
+  if (!isDirectory) throw new WsmanFault('invalidDirectory', [], `WorkingDirectory ${requested}`);
+  return requested;
+}

@@ -1,0 +1,67 @@
+import { WsmanFault } from '../../protocol/wsman/fault.js';
+import { parseReceive, receiveResponseOverhead, writeReceiveResponse, type ReceivedStream } from '../../protocol/winrs/receive.js';
+import { COMMAND_STATE } from '../../protocol/winrs/uris.js';
+import { ReceiveBusyError, type CommandOutput, type OutputStreamName } from '../../shell/index.js';
+import type { HandlerContext } from './context.js';
+import { effectiveMaxEnvelopeBytes, effectiveTimeoutMs } from './limits.js';
+import { requireCmdShellResource, requireCommand, requireShell, withShellActivity } from './shell-lookup.js';
+
+/** Room for the envelope's headers and namespace declarations around the ReceiveResponse. */
+const ENVELOPE_HEADER_BYTES = 2048;
+
+/**
+ * [MS-WSMV] 3.1.4.14 Receive: waits up to OperationTimeout for output, then returns what there is
+ * within the client's MaxEnvelopeSize. Nothing to report in time is the w:TimedOut fault, on which
+ * every client simply asks again.
+ */
+export async function receiveOutput(ctx: HandlerContext): Promise<string> {
+  requireCmdShellResource(ctx);
+  const record = requireShell(ctx);
+  const request = parseReceive(ctx.request.body);
+  const command = requireCommand(record, request.commandId);
+  const streams = new Set(request.streams.filter(isOutputStream));
+
+  const envelopeBytes = effectiveMaxEnvelopeBytes(ctx);
+  const available = envelopeBytes - ENVELOPE_HEADER_BYTES - receiveResponseOverhead(command.id, 2);
+  // Base64 turns 3 bytes into 4; each extra Stream element costs its tags, charged per chunk.
+  const maxBytes = Math.max(1, Math.floor(available / 4) * 3);
+  const chunkOverheadBytes = Math.ceil((receiveResponseOverhead(command.id, 1) - receiveResponseOverhead(command.id, 0)) * 0.75) + 3;
+  const abort = AbortSignal.any([ctx.abort, AbortSignal.timeout(effectiveTimeoutMs(ctx))]);
+
+  let output: CommandOutput;
+  try {
+    output = await withShellActivity(record, () => command.receive(streams, maxBytes, abort, chunkOverheadBytes));
+  } catch (error) {
+    if (error instanceof ReceiveBusyError) throw new WsmanFault('resourceBusy', [], `second Receive on ${command.id}`);
+    throw error;
+  }
+  if (output.chunks.length === 0 && output.endedStreams.length === 0 && output.exitCode === undefined) {
+    throw new WsmanFault('timedOut');
+  }
+  if (output.exitCode !== undefined) {
+    ctx.log.info({ event: 'command-ended', shellId: record.id, commandId: command.id, exitCode: output.exitCode }, 'command ended');
+  }
+  const elements: ReceivedStream[] = [
+    ...coalesce(output),
+    ...output.endedStreams.map((name) => ({ name, data: Buffer.alloc(0), end: true })),
+  ];
+  return writeReceiveResponse(command.id, elements, {
+    state: output.exitCode === undefined ? COMMAND_STATE.running : COMMAND_STATE.done,
+    exitCode: output.exitCode,
+  });
+}
+
+function isOutputStream(name: string): name is OutputStreamName {
+  return name === 'stdout' || name === 'stderr';
+}
+
+/** Adjacent chunks of one stream become one Stream element: fewer tags, same bytes, same order. */
+function coalesce(output: CommandOutput): ReceivedStream[] {
+  const result: { name: OutputStreamName; parts: Buffer[] }[] = [];
+  for (const chunk of output.chunks) {
+    const last = result.at(-1);
+    if (last?.name === chunk.stream) last.parts.push(chunk.data);
+    else result.push({ name: chunk.stream, parts: [chunk.data] });
+  }
+  return result.map((r) => ({ name: r.name, data: Buffer.concat(r.parts), end: false }));
+}

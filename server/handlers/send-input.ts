@@ -1,0 +1,25 @@
+import { parseSend, writeSendResponse } from '../../protocol/winrs/send.js';
+import { StdinClosedError } from '../../shell/index.js';
+import type { HandlerContext } from './context.js';
+import { requireCmdShellResource, requireCommand, requireShell, withShellActivity } from './shell-lookup.js';
+
+/** [MS-WSMV] 3.1.4.13 Send: input for a command's stdin; End closes it. */
+export async function sendInput(ctx: HandlerContext): Promise<string> {
+  requireCmdShellResource(ctx);
+  const record = requireShell(ctx);
+  const streams = parseSend(ctx.request.body);
+  const targets = streams.map((s) => ({ stream: s, command: requireCommand(record, s.commandId) }));
+  await withShellActivity(record, async () => {
+    for (const { stream, command } of targets) {
+      try {
+        if (stream.data.length > 0) await command.write(stream.data);
+      } catch (error) {
+        // A process that stopped reading (it exited, or closed stdin like `head -1`) takes no more
+        // input; Windows drops such input too rather than failing the Send.
+        if (!(error instanceof StdinClosedError)) throw error;
+      }
+      if (stream.end) command.endInput();
+    }
+  });
+  return writeSendResponse();
+}

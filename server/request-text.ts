@@ -1,0 +1,39 @@
+import { WsmanFault } from '../protocol/wsman/fault.js';
+
+export type BodyCharset = 'utf-8' | 'utf-16le' | 'utf-16be';
+
+export interface DecodedBody {
+  readonly text: string;
+  /** Replies go back in the charset the request came in, as Windows answers UTF-16 with UTF-16. */
+  readonly charset: BodyCharset;
+}
+
+/**
+ * Turns a SOAP body into text: UTF-8 by default, UTF-16 when a byte-order mark or the charset
+ * parameter says so. Bytes that are not valid in their encoding are invalid XML, not mojibake.
+ */
+export function decodeSoapBody(body: Buffer, contentType: string): DecodedBody {
+  const declared = /charset\s*=\s*"?([A-Za-z0-9_-]+)"?/i.exec(contentType)?.[1]?.toLowerCase();
+  let charset: BodyCharset;
+  let start = 0;
+  if (body[0] === 0xff && body[1] === 0xfe) [charset, start] = ['utf-16le', 2];
+  else if (body[0] === 0xfe && body[1] === 0xff) [charset, start] = ['utf-16be', 2];
+  else if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) [charset, start] = ['utf-8', 3];
+  else if (declared === undefined || declared === 'utf-8' || declared === 'utf8') charset = 'utf-8';
+  else if (declared === 'utf-16' || declared === 'utf-16le') charset = 'utf-16le';
+  else if (declared === 'utf-16be') charset = 'utf-16be';
+  else throw new WsmanFault('unsupportedEncoding', [], `charset ${declared}`);
+
+  try {
+    const text = new TextDecoder(charset, { fatal: true }).decode(body.subarray(start));
+    return { text, charset };
+  } catch {
+    throw new WsmanFault('invalidXml', [], `body is not valid ${charset}`);
+  }
+}
+
+export function encodeSoapReply(xml: string, charset: BodyCharset): { body: Buffer; contentType: string } {
+  if (charset === 'utf-8') return { body: Buffer.from(xml, 'utf8'), contentType: 'application/soap+xml;charset=UTF-8' };
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]);
+  return { body: le, contentType: 'application/soap+xml;charset=UTF-16' };
+}

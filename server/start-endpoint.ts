@@ -1,0 +1,119 @@
+import { homedir, hostname } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/index.js';
+import type { UserStore } from '../users/index.js';
+import { AuthGate } from './auth-gate.js';
+import { EnumerationRegistry } from './enumeration-registry.js';
+import type { ServiceState } from './handlers/index.js';
+import { buildListener } from './http-listener.js';
+import type { Logger } from './logger.js';
+import { LoginThrottle } from './login-throttle.js';
+import { ShellRegistry } from './shell-registry.js';
+import { loadTlsIdentity } from './tls-certificate.js';
+
+export interface RunningEndpoint {
+  /** Bound ports by transport (useful when the config asked for port 0). */
+  readonly ports: Readonly<Partial<Record<'http' | 'https', number>>>;
+  readonly certificateThumbprint: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Product facts an Identify reports; Windows Server 2022's stack, since clients key off them. */
+const PRODUCT_VENDOR = 'Microsoft Corporation';
+const PRODUCT_VERSION = 'OS: 10.0.20348 SP: 0.0 Stack: 3.0';
+
+/** Starts the listeners the configuration enables and serves until close(). */
+export async function startEndpoint(config: Config, stateDir: string, users: UserStore, log: Logger): Promise<RunningEndpoint> {
+  const shells = new ShellRegistry(
+    { maxShellsPerUser: config['Winrs.MaxShellsPerUser'], maxConcurrentUsers: config['Winrs.MaxConcurrentUsers'] },
+    log,
+  );
+  const service: ServiceState = {
+    config,
+    shells,
+    enumerations: new EnumerationRegistry(() => config['Service.EnumerationTimeoutms']),
+    baseEnvironment: commandEnvironment(),
+    defaultWorkingDirectory: homedir(),
+  };
+  const gate = new AuthGate(
+    { basicEnabled: config['Service.Auth.Basic'], allowUnencrypted: config['Service.AllowUnencrypted'] },
+    users,
+    new LoginThrottle(),
+    log,
+  );
+  const machineName = config['Winrmd.ComputerName'] !== '' ? config['Winrmd.ComputerName'] : hostname();
+  const dispatcher = {
+    machineName,
+    identify: { productVendor: PRODUCT_VENDOR, productVersion: PRODUCT_VERSION, profiles: config['Service.Auth.Basic'] ? (['basic'] as const) : [] },
+  };
+  const host = config['Listener.Address'] === '*' ? '::' : config['Listener.Address'];
+  const common = {
+    maxEnvelopeBytes: config['Service.MaxEnvelopeSizekb'] * 1024,
+    maxConnections: config['Service.MaxConnections'],
+    requestTimeoutMs: config['Service.MaxPacketRetrievalTimeSeconds'] * 1000,
+    gate,
+    service,
+    dispatcher,
+    log,
+    logBodies: config['Winrmd.LogBodies'],
+  };
+
+  const apps: FastifyInstance[] = [];
+  const ports: Partial<Record<'http' | 'https', number>> = {};
+  let thumbprint: string | undefined;
+  try {
+    if (config['Listener.HTTP.Enabled']) {
+      const app = buildListener({ ...common, transport: 'http', tls: undefined });
+      apps.push(app);
+      ports.http = await listen(app, host, config['Service.DefaultPorts.HTTP'], 'http', log);
+    }
+    if (config['Listener.HTTPS.Enabled']) {
+      const tls = await loadTlsIdentity(config['Listener.HTTPS.CertificateFile'], config['Listener.HTTPS.KeyFile'], stateDir);
+      thumbprint = tls.thumbprintSha256;
+      log.info({ event: 'certificate', source: tls.source, thumbprintSha256: tls.thumbprintSha256 }, 'HTTPS certificate');
+      const app = buildListener({ ...common, transport: 'https', tls });
+      apps.push(app);
+      ports.https = await listen(app, host, config['Service.DefaultPorts.HTTPS'], 'https', log);
+    }
+  } catch (error) {
+    await Promise.all(apps.map((a) => a.close()));
+    await shells.closeAll();
+    throw error;
+  }
+
+  return {
+    ports,
+    certificateThumbprint: thumbprint,
+    async close() {
+      await Promise.all(apps.map((a) => a.close()));
+      await shells.closeAll();
+    },
+  };
+}
+
+async function listen(app: FastifyInstance, host: string, port: number, transport: string, log: Logger): Promise<number> {
+  try {
+    await app.listen({ host, port, ipv6Only: false });
+  } catch (error) {
+    // A host without IPv6 cannot bind '::'; every IPv4 address is what '*' means there.
+    if (host !== '::' || !isAddressFamilyError(error)) throw error;
+    await app.listen({ host: '0.0.0.0', port });
+  }
+  const address = app.server.address();
+  const bound = typeof address === 'object' && address !== null ? address : undefined;
+  log.info({ event: 'listening', transport, address: bound?.address, port: bound?.port }, 'listening');
+  return bound?.port ?? port;
+}
+
+function isAddressFamilyError(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && (error.code === 'EAFNOSUPPORT' || error.code === 'EADDRNOTAVAIL');
+}
+
+/** Commands inherit the service's environment, less winrmd's own variables (which may hold a password). */
+function commandEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !name.startsWith('WINRMD_')) env[name] = value;
+  }
+  return env;
+}

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { responseAction } from '../protocol/wsman/actions.js';
+import { faultAction, WsmanFault, writeFaultBody } from '../protocol/wsman/fault.js';
+import { writeIdentifyResponse, type IdentifyFacts } from '../protocol/wsman/identify.js';
+import { parseRequest, type WsmanRequest } from '../protocol/wsman/request.js';
+import { writeEnvelope } from '../protocol/wsman/response.js';
+import { HANDLERS, type ServiceState } from './handlers/index.js';
+import type { Logger } from './logger.js';
+import type { Principal } from './principal.js';
+
+export interface DispatchInput {
+  readonly xml: string;
+  /** Undefined for an Identify let through by `WSMANIDENTIFY: unauthenticated`. */
+  readonly principal: Principal | undefined;
+  readonly clientIp: string;
+  readonly endpointAddress: string;
+  readonly abort: AbortSignal;
+  readonly log: Logger;
+}
+
+export interface DispatchResult {
+  /** 200, 500 for faults, or 401 when an unauthenticated request turned out not to be an Identify. */
+  readonly status: 200 | 401 | 500;
+  readonly xml: string;
+  /** What was asked, for the request log line. */
+  readonly action: string | undefined;
+  readonly resourceUri: string | undefined;
+  readonly fault: string | undefined;
+}
+
+export interface DispatcherSettings {
+  readonly machineName: string;
+  readonly identify: Omit<IdentifyFacts, 'authenticated'>;
+}
+
+const DEFAULT_LANG = 'en-US';
+const LANG_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
+
+/** Decodes one envelope, runs its handler and encodes the reply; every failure becomes a fault. */
+export async function dispatchEnvelope(
+  input: DispatchInput,
+  service: ServiceState,
+  settings: DispatcherSettings,
+): Promise<DispatchResult> {
+  let request: WsmanRequest | undefined;
+  try {
+    request = parseRequest(input.xml);
+    if (request.isIdentify) {
+      const body = writeIdentifyResponse({ ...settings.identify, authenticated: input.principal !== undefined });
+      return ok(request, writeEnvelope({ lang: langOf(request) }, body));
+    }
+    if (input.principal === undefined) {
+      return { status: 401, xml: '', action: request.action, resourceUri: request.resourceUri, fault: undefined };
+    }
+    const action = request.action ?? '';
+    const handler = HANDLERS.get(action);
+    if (handler === undefined) throw new WsmanFault('actionNotSupported', [], `action ${action}`);
+    const body = await handler({
+      request,
+      principal: input.principal,
+      clientIp: input.clientIp,
+      endpointAddress: input.endpointAddress,
+      abort: input.abort,
+      log: input.log,
+      service,
+    });
+    const xml = writeEnvelope(
+      { action: responseAction(action), messageId: newMessageId(), relatesTo: request.messageId, lang: langOf(request) },
+      body,
+    );
+    const limit = maxResponseBytes(request, service);
+    if (Buffer.byteLength(xml) > limit) throw new WsmanFault('responseTooLarge', [], `${Buffer.byteLength(xml)} > ${limit}`);
+    return ok(request, xml);
+  } catch (error) {
+    const fault = error instanceof WsmanFault ? error : unexpected(error, input.log);
+    if (fault.logDetail !== undefined) input.log.debug({ fault: fault.fault, detail: fault.logDetail }, 'fault');
+    const xml = writeEnvelope(
+      { action: faultAction(fault.spec), messageId: newMessageId(), relatesTo: request?.messageId ?? fault.relatesTo, lang: DEFAULT_LANG },
+      writeFaultBody(fault, settings.machineName, DEFAULT_LANG),
+    );
+    return { status: 500, xml, action: request?.action, resourceUri: request?.resourceUri, fault: fault.fault };
+  }
+}
+
+function ok(request: WsmanRequest, xml: string): DispatchResult {
+  return { status: 200, xml, action: request.action, resourceUri: request.resourceUri, fault: undefined };
+}
+
+/** Anything that is not a WS-Management fault is our bug: log it whole, tell the client nothing of it. */
+function unexpected(error: unknown, log: Logger): WsmanFault {
+  log.error({ err: error }, 'unexpected error while handling a request');
+  return new WsmanFault('internalError');
+}
+
+function maxResponseBytes(request: WsmanRequest, service: ServiceState): number {
+  const serviceLimit = service.config['Service.MaxEnvelopeSizekb'] * 1024;
+  return Math.min(request.maxEnvelopeBytes ?? serviceLimit, serviceLimit);
+}
+
+function langOf(request: WsmanRequest): string {
+  return request.locale !== undefined && LANG_TAG.test(request.locale) ? request.locale : DEFAULT_LANG;
+}
+
+function newMessageId(): string {
+  return `uuid:${randomUUID().toUpperCase()}`;
+}
+
+/** A fault envelope for a request that never reached parsing (too large, undecodable). */
+export function faultEnvelope(fault: WsmanFault, machineName: string): string {
+  return writeEnvelope(
+    { action: faultAction(fault.spec), messageId: newMessageId(), lang: DEFAULT_LANG },
+    writeFaultBody(fault, machineName, DEFAULT_LANG),
+  );
+}

@@ -1,0 +1,244 @@
+/**
+ * One running WinRS command: a child process in its own process group, its input, and its output
+ * buffered with a bound until Receive requests take it.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+
+import { CommandLaunchError, ReceiveBusyError, StdinClosedError } from './errors.js';
+import { OutputBuffer } from './output-buffer.js';
+import { SIGNAL_FOR, exitStatus, signalGroup } from './process-group.js';
+import type { CommandLaunch, CommandOutput, OutputStreamName, ShellSettings, ShellSignal } from './types.js';
+
+const OUTPUT_STREAMS: readonly OutputStreamName[] = ['stdout', 'stderr'];
+
+export class CommandProcess {
+  private readonly output = new OutputBuffer();
+  /** The exit status once the process has exited (128 + signal when a signal ended it). */
+  private status: number | undefined;
+  private statusReported = false;
+  private paused = false;
+  private killed = false;
+  /** Re-checks the one waiting Receive; set only while a Receive waits. */
+  private waiter: (() => void) | undefined;
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    readonly id: string,
+    readonly pid: number,
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly maxBufferedBytes: number,
+  ) {
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.status = exitStatus(code, signal);
+        this.wake();
+        resolve();
+      });
+    });
+    // Errors here must never become uncaught exceptions: a failed read shows up as 'close', and a
+    // failed write (EPIPE when the command closed its stdin) reaches the caller of write().
+    child.on('error', ignore);
+    child.stdin.on('error', ignore);
+    for (const name of OUTPUT_STREAMS) {
+      const stream = child[name];
+      stream.on('error', ignore);
+      stream.on('data', (data: Buffer) => {
+        this.onData(name, data);
+      });
+      stream.on('close', () => {
+        this.output.close(name);
+        this.wake();
+      });
+    }
+  }
+
+  /** Starts the command; resolves once the process exists, rejects with CommandLaunchError if it cannot. */
+  static start(id: string, launch: CommandLaunch, settings: ShellSettings): Promise<CommandProcess> {
+    if (!launch.skipInterpreter && settings.interpreter.length === 0) {
+      return Promise.reject(new CommandLaunchError('EINVAL', 'the shell has no interpreter'));
+    }
+    const [file, ...args] = launch.skipInterpreter
+      ? [launch.executable, ...launch.args]
+      : [...settings.interpreter, launch.commandLine];
+    if (file === '') return Promise.reject(new CommandLaunchError('EINVAL', 'no program to start'));
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      // detached: the command leads a new session and process group, so signals and kill() reach
+      // everything it starts, and a Ctrl+C on winrmd's own terminal does not reach it.
+      child = spawn(file, args, {
+        cwd: settings.workingDirectory,
+        env: { ...settings.environment },
+        stdio: 'pipe',
+        detached: true,
+      });
+    } catch (error) {
+      // Invalid arguments (e.g. a NUL byte in the command line) throw before any process exists.
+      return Promise.reject(launchError(file, error, 'EINVAL'));
+    }
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => {
+        child.stdin.destroy();
+        child.stdout.destroy();
+        child.stderr.destroy();
+        reject(launchError(file, error, 'EIO'));
+      };
+      child.once('error', onError);
+      child.once('spawn', () => {
+        child.off('error', onError);
+        const { pid } = child;
+        if (pid === undefined) {
+          reject(new CommandLaunchError('EIO', `cannot start ${file}`));
+          return;
+        }
+        resolve(new CommandProcess(id, pid, child, settings.maxBufferedBytes));
+      });
+    });
+  }
+
+  /** The process has exited (its output may still be unreceived). */
+  get hasExited(): boolean {
+    return this.status !== undefined;
+  }
+
+  /** A Receive has handed out the exit code: there is nothing more to tell the client. */
+  get isFinished(): boolean {
+    return this.statusReported;
+  }
+
+  /** Unreceived output bytes held for this command. */
+  get bufferedBytes(): number {
+    return this.output.bytes;
+  }
+
+  /**
+   * Writes to the command's stdin; resolves once the pipe has taken the data, so a caller that
+   * awaits each write never queues more than one block in memory.
+   */
+  write(data: Buffer): Promise<void> {
+    const { stdin } = this.child;
+    // Not writable after endInput(), after an earlier EPIPE, or once the process exited.
+    if (!stdin.writable) return Promise.reject(new StdinClosedError(this.id));
+    return new Promise((resolve, reject) => {
+      stdin.write(data, (error) => {
+        if (error) reject(new StdinClosedError(this.id));
+        else resolve();
+      });
+    });
+  }
+
+  /** Sends EOF to the command's stdin; data already written is still delivered first. */
+  endInput(): void {
+    const { stdin } = this.child;
+    if (stdin.writable) stdin.end();
+  }
+
+  signal(kind: ShellSignal): void {
+    signalGroup(this.pid, SIGNAL_FOR[kind]);
+  }
+
+  /**
+   * Waits for something to report on `streams` (data, an end not yet reported, or the exit code)
+   * or for `abort`, then takes at most `maxBytes` bytes (each switch between streams charged
+   * `runOverheadBytes`, see OutputBuffer.take). Once the exit code has been handed out,
+   * every later call returns it again at once.
+   */
+  receive(
+    streams: ReadonlySet<OutputStreamName>,
+    maxBytes: number,
+    abort: AbortSignal,
+    runOverheadBytes = 0,
+  ): Promise<CommandOutput> {
+    if (this.waiter !== undefined) return Promise.reject(new ReceiveBusyError(this.id));
+    if (abort.aborted || this.hasNews(streams)) return Promise.resolve(this.collect(streams, maxBytes, runOverheadBytes));
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        this.waiter = undefined;
+        abort.removeEventListener('abort', finish);
+        resolve(this.collect(streams, maxBytes, runOverheadBytes));
+      };
+      this.waiter = () => {
+        if (this.hasNews(streams)) finish();
+      };
+      abort.addEventListener('abort', finish, { once: true });
+    });
+  }
+
+  /**
+   * Kills the whole process group and forgets its output; resolves once the process has exited.
+   * The group is signalled even when the leader is already gone, since what it left running in the
+   * background is still in the group.
+   */
+  async kill(): Promise<void> {
+    this.killed = true;
+    signalGroup(this.pid, 'SIGKILL');
+    this.output.discard();
+    // Destroying the pipes also ends them, so a waiting Receive wakes up with the ends and the exit.
+    this.child.stdin.destroy();
+    this.child.stdout.destroy();
+    this.child.stderr.destroy();
+    await this.exited;
+  }
+
+  private hasNews(streams: ReadonlySet<OutputStreamName>): boolean {
+    return this.output.hasNews(streams) || this.exitIsDue();
+  }
+
+  /** The exit code may go out only when no output is left that the client has not seen. */
+  private exitIsDue(): boolean {
+    return this.status !== undefined && this.output.isDrained;
+  }
+
+  private collect(streams: ReadonlySet<OutputStreamName>, maxBytes: number, runOverheadBytes: number): CommandOutput {
+    const { chunks, endedStreams } = this.output.take(streams, maxBytes, runOverheadBytes);
+    this.resumeIfRelieved();
+    let exitCode: number | undefined;
+    if (this.exitIsDue()) {
+      exitCode = this.status;
+      this.statusReported = true;
+    }
+    return { chunks, endedStreams, exitCode };
+  }
+
+  private onData(stream: OutputStreamName, data: Buffer): void {
+    if (this.killed) return;
+    this.output.append(stream, data);
+    // Pausing both pipes makes the command block on a full pipe instead of growing our memory;
+    // the one read already in hand is kept, so nothing is lost.
+    if (!this.paused && this.output.bytes > this.maxBufferedBytes) {
+      this.paused = true;
+      for (const name of OUTPUT_STREAMS) this.child[name].pause();
+    }
+    this.wake();
+  }
+
+  /** Resuming only below half the bound avoids pausing and resuming on every small Receive. */
+  private resumeIfRelieved(): void {
+    const bytes = this.output.bytes;
+    if (!this.paused || this.killed) return;
+    if (bytes === 0 || bytes < this.maxBufferedBytes / 2) {
+      this.paused = false;
+      for (const name of OUTPUT_STREAMS) this.child[name].resume();
+    }
+  }
+
+  private wake(): void {
+    this.waiter?.();
+  }
+}
+
+function launchError(file: string, error: unknown, fallbackCode: string): CommandLaunchError {
+  const code = errnoCode(error) ?? fallbackCode;
+  // Node's message ("spawn x ENOENT") is fine for a client; the stack is not, so build a fresh error.
+  return new CommandLaunchError(code, `cannot start ${file}: ${code}`);
+}
+
+function errnoCode(error: unknown): string | undefined {
+  if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return undefined;
+  // Argument validation errors are ERR_* codes, not errno names.
+  return error.code.startsWith('ERR_') ? undefined : error.code;
+}
+
+function ignore(): void {
+  // Deliberately empty: see the constructor.
+}

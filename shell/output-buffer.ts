@@ -1,0 +1,177 @@
+/**
+ * The unreceived output of one command: what its pipes produced that no Receive has taken yet.
+ *
+ * Each stream has its own queue so that a Receive asking for one stream can leave the other's data
+ * in place; a sequence number shared by both queues keeps arrival order when a Receive asks for both.
+ */
+import type { OutputChunk, OutputStreamName } from './types.js';
+
+interface Piece {
+  readonly seq: number;
+  data: Buffer;
+}
+
+/** A FIFO that pops by advancing an index, so a command writing byte by byte does not cost O(n²). */
+class StreamQueue {
+  private pieces: Piece[] = [];
+  private head = 0;
+  bytes = 0;
+  /** The pipe has closed: no more data will be queued. */
+  closed = false;
+  /** A Receive has told the client this stream ended. */
+  endReported = false;
+
+  get first(): Piece | undefined {
+    return this.pieces[this.head];
+  }
+
+  get isEmpty(): boolean {
+    return this.bytes === 0;
+  }
+
+  push(piece: Piece): void {
+    this.pieces.push(piece);
+    this.bytes += piece.data.length;
+  }
+
+  /** Takes up to `limit` bytes of the first piece; a remainder stays first in line. */
+  takeFromFirst(limit: number): Buffer | undefined {
+    const piece = this.first;
+    if (piece === undefined) return undefined;
+    if (piece.data.length > limit) {
+      const taken = piece.data.subarray(0, limit);
+      piece.data = piece.data.subarray(limit);
+      this.bytes -= limit;
+      return taken;
+    }
+    this.head += 1;
+    this.bytes -= piece.data.length;
+    this.compact();
+    return piece.data;
+  }
+
+  clear(): void {
+    this.pieces = [];
+    this.head = 0;
+    this.bytes = 0;
+  }
+
+  private compact(): void {
+    if (this.head === this.pieces.length) {
+      this.clear();
+    } else if (this.head > 1024 && this.head * 2 > this.pieces.length) {
+      this.pieces = this.pieces.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+export interface TakenOutput {
+  readonly chunks: OutputChunk[];
+  readonly endedStreams: OutputStreamName[];
+}
+
+export class OutputBuffer {
+  private readonly queues: Readonly<Record<OutputStreamName, StreamQueue>> = {
+    stdout: new StreamQueue(),
+    stderr: new StreamQueue(),
+  };
+  private nextSeq = 0;
+
+  /** Unreceived bytes of both streams together: what the backpressure bound applies to. */
+  get bytes(): number {
+    return this.queues.stdout.bytes + this.queues.stderr.bytes;
+  }
+
+  /** Both pipes have closed and every byte they produced has been taken. */
+  get isDrained(): boolean {
+    const { stdout, stderr } = this.queues;
+    return stdout.closed && stderr.closed && stdout.isEmpty && stderr.isEmpty;
+  }
+
+  append(stream: OutputStreamName, data: Buffer): void {
+    if (data.length === 0) return;
+    this.queues[stream].push({ seq: this.nextSeq++, data });
+  }
+
+  close(stream: OutputStreamName): void {
+    this.queues[stream].closed = true;
+  }
+
+  /** Forgets all unreceived output, e.g. when the command is killed and nobody will ask for it. */
+  discard(): void {
+    this.queues.stdout.clear();
+    this.queues.stderr.clear();
+  }
+
+  /** Whether a Receive for `streams` would get data or an end it has not been told about. */
+  hasNews(streams: ReadonlySet<OutputStreamName>): boolean {
+    for (const name of streams) {
+      const queue = this.queues[name];
+      if (!queue.isEmpty || (queue.closed && !queue.endReported)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Takes up to `maxBytes` bytes of the requested streams in arrival order, and marks as reported
+   * each requested stream whose last byte is now out. At least one byte goes out when any is
+   * waiting, so a tiny `maxBytes` still makes progress. Each run after the first (a switch between
+   * stdout and stderr) costs `runOverheadBytes` of the budget: the caller's envelope pays for the
+   * tags of every Stream element, so this keeps a reply within its size however output alternates.
+   */
+  take(streams: ReadonlySet<OutputStreamName>, maxBytes: number, runOverheadBytes = 0): TakenOutput {
+    const runs: Run[] = [];
+    let budget = Number.isNaN(maxBytes) ? 1 : Math.max(1, Math.floor(maxBytes));
+    while (budget > 0) {
+      const next = this.oldest(streams);
+      if (next === undefined) break;
+      const last = runs.at(-1);
+      if (last !== undefined && last.stream !== next) {
+        if (budget <= runOverheadBytes) break;
+        budget -= runOverheadBytes;
+      }
+      const data = this.queues[next].takeFromFirst(budget);
+      if (data === undefined) break;
+      budget -= data.length;
+      if (last?.stream === next) last.parts.push(data);
+      else runs.push({ stream: next, parts: [data] });
+    }
+    const endedStreams: OutputStreamName[] = [];
+    for (const name of streams) {
+      const queue = this.queues[name];
+      if (queue.closed && queue.isEmpty && !queue.endReported) {
+        queue.endReported = true;
+        endedStreams.push(name);
+      }
+    }
+    return { chunks: runs.map(toChunk), endedStreams };
+  }
+
+  private oldest(streams: ReadonlySet<OutputStreamName>): OutputStreamName | undefined {
+    let best: OutputStreamName | undefined;
+    let bestSeq = Infinity;
+    for (const name of streams) {
+      const seq = this.queues[name].first?.seq;
+      if (seq !== undefined && seq < bestSeq) {
+        best = name;
+        bestSeq = seq;
+      }
+    }
+    return best;
+  }
+}
+
+/**
+ * Adjacent pieces of one stream go out as one chunk, so the client sees fewer, larger Stream
+ * elements; they are joined once per run rather than piece by piece.
+ */
+interface Run {
+  readonly stream: OutputStreamName;
+  readonly parts: Buffer[];
+}
+
+function toChunk({ stream, parts }: Run): OutputChunk {
+  const [only] = parts;
+  return { stream, data: parts.length === 1 && only !== undefined ? only : Buffer.concat(parts) };
+}

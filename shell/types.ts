@@ -1,0 +1,46 @@
+/**
+ * The contract between the WinRS handlers (server/) and the processes that run commands (shell/).
+ * shell/ knows nothing of SOAP: it runs processes, buffers their output with a bound, and reports
+ * their state.
+ */
+
+export type OutputStreamName = 'stdout' | 'stderr';
+
+export type ShellSignal = 'terminate' | 'ctrl_c' | 'ctrl_break';
+
+/** How to start one command in a shell. */
+export interface CommandLaunch {
+  /** The command line as the client sent it: Command + ' ' + each Arguments element. */
+  readonly commandLine: string;
+  /** The Command element alone and the Arguments elements, for WINRS_SKIP_CMD_SHELL. */
+  readonly executable: string;
+  readonly args: readonly string[];
+  /** WINRS_SKIP_CMD_SHELL: start the executable directly instead of through the interpreter. */
+  readonly skipInterpreter: boolean;
+}
+
+export interface ShellSettings {
+  /** Absolute directory commands start in; it has been checked to exist. */
+  readonly workingDirectory: string;
+  /** The complete environment of every command in the shell. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Interpreter argv prefix, e.g. ['/bin/sh', '-c']; the command line is appended as one argument. */
+  readonly interpreter: readonly string[];
+  /** Unreceived output (stdout + stderr) a command may hold before its pipes are paused. */
+  readonly maxBufferedBytes: number;
+}
+
+export interface OutputChunk {
+  readonly stream: OutputStreamName;
+  readonly data: Buffer;
+}
+
+/** What one Receive takes from a command. */
+export interface CommandOutput {
+  /** Output in the order it was read from the pipes; never more than the maxBytes asked for in total. */
+  readonly chunks: readonly OutputChunk[];
+  /** Streams whose last byte is in `chunks` or was delivered earlier: the client is told End="true" once. */
+  readonly endedStreams: readonly OutputStreamName[];
+  /** Set once the process has exited and every byte of its output has been handed out. */
+  readonly exitCode: number | undefined;
+}

@@ -1,0 +1,196 @@
+/**
+ * Starts the built server (`node bin/winrmd serve`) as a child process on ephemeral ports with a
+ * throw-away state directory, for integration and interop tests. Requires `npm run build` (dist/).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** WINRMD_TEST_BIN runs another executable script instead, e.g. to try the tests against a stub. */
+const WINRMD = process.env['WINRMD_TEST_BIN'] ?? join(REPO_ROOT, 'bin', 'winrmd');
+
+const START_TIMEOUT_MS = 20_000;
+const STOP_GRACE_MS = 5_000;
+
+export interface TestUser {
+  name: string;
+  password: string;
+  groups: string[];
+}
+
+export interface StartOptions {
+  /** `Key=Value` settings, each passed as `--set Key=Value`. */
+  sets?: string[];
+  users?: TestUser[];
+  env?: Record<string, string>;
+}
+
+export interface RunningServer {
+  httpPort: number;
+  httpsPort: number;
+  stateDir: string;
+  /** Everything the server wrote so far, stdout and stderr, one entry per line. */
+  logs: () => string[];
+  stop(): Promise<void>;
+}
+
+interface CliResult {
+  code: number | null;
+  output: string;
+}
+
+function runCli(args: string[], stdin: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WINRMD, ...args], { cwd: REPO_ROOT, env, stdio: 'pipe' });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ code, output });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+async function addUser(user: TestUser, stateDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const groupArgs = user.groups.flatMap((group) => ['--group', group]);
+  const args = ['user', 'add', user.name, ...groupArgs, '--password-stdin', '--state-dir', stateDir];
+  const result = await runCli(args, `${user.password}\n`, env);
+  if (result.code !== 0) {
+    throw new Error(`winrmd ${args.join(' ')} exited with ${String(result.code)}:\n${result.output}`);
+  }
+}
+
+interface ListeningLine {
+  transport: string;
+  port: number;
+}
+
+/** Recognises pino's `{"msg":"listening","transport":"http","port":5985}` lines. */
+export function parseListeningLine(line: string): ListeningLine | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  const transport = record['transport'];
+  const port = record['port'];
+  if (record['msg'] !== 'listening' || typeof transport !== 'string' || typeof port !== 'number') return undefined;
+  return { transport, port };
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.off('exit', onExit);
+      resolve(false);
+    }, ms);
+    const onExit = (): void => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    child.once('exit', onExit);
+  });
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'winrmd-test-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    WINRMD_ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
+    ...opts.env,
+  };
+  try {
+    for (const user of opts.users ?? []) await addUser(user, stateDir, env);
+  } catch (err) {
+    await rm(stateDir, { recursive: true, force: true });
+    throw err;
+  }
+
+  const sets = (opts.sets ?? []).flatMap((kv) => ['--set', kv]);
+  const args = ['serve', '--state-dir', stateDir, '--bind', '127.0.0.1', '--http-port', '0', '--https-port', '0', ...sets];
+  const child = spawn(process.execPath, [WINRMD, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+
+  const lines: string[] = [];
+  const ports = new Map<string, number>();
+  let onLine: (line: string) => void = () => undefined;
+  const splitLines = (stream: NodeJS.ReadableStream, label: string): void => {
+    let pending = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      pending += chunk;
+      const parts = pending.split('\n');
+      pending = parts.pop() ?? '';
+      for (const part of parts) {
+        lines.push(label === 'stdout' ? part : `[stderr] ${part}`);
+        if (label === 'stdout') onLine(part);
+      }
+    });
+    stream.on('end', () => {
+      if (pending !== '') lines.push(label === 'stdout' ? pending : `[stderr] ${pending}`);
+    });
+  };
+  splitLines(child.stdout, 'stdout');
+  splitLines(child.stderr, 'stderr');
+
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      if (!(await waitForExit(child, STOP_GRACE_MS))) {
+        child.kill('SIGKILL');
+        await waitForExit(child, STOP_GRACE_MS);
+      }
+    }
+    await rm(stateDir, { recursive: true, force: true });
+  };
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const fail = (why: string): void => {
+        clearTimeout(timer);
+        reject(new Error(`winrmd serve ${why}\n--- output ---\n${lines.join('\n')}`));
+      };
+      const timer = setTimeout(() => {
+        fail(`did not report two listeners within ${START_TIMEOUT_MS} ms`);
+      }, START_TIMEOUT_MS);
+      onLine = (line) => {
+        const listening = parseListeningLine(line);
+        if (listening === undefined) return;
+        ports.set(listening.transport.toLowerCase(), listening.port);
+        if (ports.has('http') && ports.has('https')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.on('error', (err) => {
+        fail(`could not be spawned: ${err.message}`);
+      });
+      child.on('exit', (code, signal) => {
+        // Give the stream handlers a moment to capture the last lines.
+        setTimeout(() => {
+          fail(`exited early (code ${String(code)}, signal ${String(signal)})`);
+        }, 100);
+      });
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  const httpPort = ports.get('http');
+  const httpsPort = ports.get('https');
+  if (httpPort === undefined || httpsPort === undefined) throw new Error('unreachable: ports missing');
+  return { httpPort, httpsPort, stateDir, logs: () => [...lines], stop };
+}

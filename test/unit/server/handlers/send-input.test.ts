@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { must, RSP } from '../../protocol/xml-query.js';
+import { client, closeServices, defaultConfig, expectCatalogueFault, makeService, type Client } from '../dispatch-harness.js';
+import * as env from '../envelopes.js';
+
+let c: Client;
+
+beforeEach(async () => {
+  c = client(makeService(await defaultConfig()));
+});
+
+afterEach(async () => {
+  await closeServices();
+});
+
+describe('Send', () => {
+  it('feeds stdin of cat, and End closes it', async () => {
+    const shellId = await c.createShell();
+    const commandId = await c.runCommand(shellId, 'cat');
+    const sent = await c.ok(env.send(shellId, commandId, Buffer.from('line one\r\n'), false));
+    expect(sent.action).toBe('http://schemas.microsoft.com/wbem/wsman/1/windows/shell/SendResponse');
+    expect(must(sent.body, RSP('SendResponse')).children).toEqual([]);
+    await c.ok(env.send(shellId, commandId, Buffer.from('line two'), true));
+    const drained = await c.receiveAll(shellId, commandId);
+    expect(drained.stdout).toBe('line one\r\nline two');
+    expect(drained.exitCode).toBe(0);
+  });
+
+  it('passes binary input through byte for byte', async () => {
+    const shellId = await c.createShell();
+    const commandId = await c.runCommand(shellId, 'od -An -tx1 -v | tr -d " \\n"');
+    const bytes = Buffer.from([0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff, 0x0d, 0x0a]);
+    await c.ok(env.send(shellId, commandId, bytes, true));
+    expect((await c.receiveAll(shellId, commandId)).stdout).toBe(bytes.toString('hex'));
+  });
+
+  it('accepts an empty Stream with End as plain EOF', async () => {
+    const shellId = await c.createShell();
+    const commandId = await c.runCommand(shellId, 'wc -c');
+    await c.ok(env.send(shellId, commandId, Buffer.alloc(0), true));
+    expect((await c.receiveAll(shellId, commandId)).stdout.trim()).toBe('0');
+  });
+
+  it('drops input for a process that has stopped reading, as Windows does', async () => {
+    const shellId = await c.createShell();
+    const commandId = await c.runCommand(shellId, 'exit 0');
+    await c.receiveAll(shellId, commandId);
+    await c.ok(env.send(shellId, commandId, Buffer.alloc(64 * 1024, 0x61), true));
+  });
+
+  it('refuses stream content that is not base64', async () => {
+    const shellId = await c.createShell();
+    const commandId = await c.runCommand(shellId, 'cat');
+    const request = env.request({
+      action: env.ACTION.send,
+      resourceUri: env.RESOURCE_URI.cmdShell,
+      shellId,
+      body: `<rsp:Send><rsp:Stream Name="stdin" CommandId="${commandId}">not base64!</rsp:Stream></rsp:Send>`,
+    });
+    expectCatalogueFault(await c.fault(request), 'schemaValidation');
+  });
+
+  it('refuses input for a command that does not exist', async () => {
+    const shellId = await c.createShell();
+    expectCatalogueFault(await c.fault(env.send(shellId, 'ABCDEF00-0000-0000-0000-000000000000', Buffer.from('x'), true)), 'unknownCommand');
+  });
+});

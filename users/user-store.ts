@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+import { hashPassword, verifyDummyPassword, verifyPassword } from '../auth/password-hash.js';
+import { ensureStateDir } from '../config/state-dir.js';
+import { normalizeGroups } from './groups.js';
+import { sameName, validateUserName } from './names.js';
+import type { UserRecord } from './user-record.js';
+import { UserStoreError } from './user-store-error.js';
+import {
+  readUsersFile,
+  sameStamp,
+  statUsersFile,
+  writeUsersFile,
+  type FileStamp,
+  type StoredUser,
+} from './users-file.js';
+
+export const USERS_FILE_NAME = 'users.json';
+
+function toRecord(user: StoredUser): UserRecord {
+  // A fresh object with only the public fields: the hash must not leak out of the store.
+  return { name: user.name, groups: [...user.groups] };
+}
+
+/**
+ * The local accounts winrmd authenticates, kept in `<stateDir>/users.json`.
+ *
+ * Every read checks the file's stamp and re-reads it when it changed, so a running server sees users
+ * that `winrmd user add` added from another process without a restart. Changes made through one
+ * instance are serialized; two processes changing the file at the very same moment can still lose
+ * one change (the last rename wins), which is acceptable for an administrator's command.
+ */
+export class UserStore {
+  readonly #path: string;
+  #cache: { readonly users: readonly StoredUser[]; readonly stamp: FileStamp | undefined } | undefined;
+  #writes: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly stateDir: string,
+  ) {
+    this.#path = join(stateDir, USERS_FILE_NAME);
+  }
+
+  /** Opens the store; nothing is read or created until it is used. */
+  static open(stateDir: string): UserStore {
+    return new UserStore(stateDir);
+  }
+
+  /** The file's path, for messages. */
+  get path(): string {
+    return this.#path;
+  }
+
+  async #users(): Promise<readonly StoredUser[]> {
+    if (this.#cache !== undefined && sameStamp(this.#cache.stamp, await statUsersFile(this.#path))) {
+      return this.#cache.users;
+    }
+    const contents = await readUsersFile(this.#path);
+    this.#cache = contents;
+    return contents.users;
+  }
+
+  async #find(name: string): Promise<StoredUser | undefined> {
+    return (await this.#users()).find((user) => sameName(user.name, name));
+  }
+
+  /** Runs read-modify-write steps one at a time so concurrent calls do not overwrite each other. */
+  #mutate<T>(change: (users: readonly StoredUser[]) => Promise<{ users: readonly StoredUser[] | undefined; result: T }>): Promise<T> {
+    const run = this.#writes.then(async () => {
+      const { users, result } = await change(await this.#users());
+      if (users !== undefined) {
+        await ensureStateDir(this.stateDir);
+        await writeUsersFile(this.#path, users);
+        this.#cache = undefined;
+      }
+      return result;
+    });
+    // A failed change must not block the ones queued after it.
+    this.#writes = run.catch(() => undefined);
+    return run;
+  }
+
+  async list(): Promise<UserRecord[]> {
+    return (await this.#users()).map(toRecord);
+  }
+
+  /** Finds a user by name in any case, as Windows does. */
+  async find(name: string): Promise<UserRecord | undefined> {
+    const user = await this.#find(name);
+    return user === undefined ? undefined : toRecord(user);
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.#users()).length === 0;
+  }
+
+  /** Adds a user; throws UserStoreError for a bad name or group, or when the name is taken. */
+  async add(name: string, password: string, groups: readonly string[]): Promise<void> {
+    validateUserName(name);
+    const normalized = normalizeGroups(groups);
+    await this.#mutate(async (users) => {
+      const existing = users.find((user) => sameName(user.name, name));
+      if (existing !== undefined) throw new UserStoreError('exists', `user '${existing.name}' already exists`);
+      const passwordHash = await hashPassword(password);
+      return { users: [...users, { name, groups: normalized, passwordHash }], result: undefined };
+    });
+  }
+
+  /** Removes a user by name in any case; false when there was none. */
+  remove(name: string): Promise<boolean> {
+    return this.#mutate((users) => {
+      const remaining = users.filter((user) => !sameName(user.name, name));
+      const removed = remaining.length !== users.length;
+      return Promise.resolve({ users: removed ? remaining : undefined, result: removed });
+    });
+  }
+
+  /**
+   * The user if `password` is theirs, else undefined. An unknown name costs a full hash too, so the
+   * time taken does not tell an attacker which accounts exist.
+   */
+  async verify(name: string, password: string): Promise<UserRecord | undefined> {
+    const user = await this.#find(name);
+    if (user === undefined) {
+      await verifyDummyPassword(password);
+      return undefined;
+    }
+    return (await verifyPassword(password, user.passwordHash)) ? toRecord(user) : undefined;
+  }
+}
