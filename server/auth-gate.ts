@@ -1,4 +1,3 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { localAccountName, parseBasicCredentials } from '../auth/basic.js';
 import { mayUseRemoteManagement } from '../auth/authorize.js';
@@ -25,20 +24,12 @@ export type AuthDecision =
   | { readonly kind: 'anonymous-identify' }
   | { readonly kind: 'deny'; readonly wwwAuthenticate: readonly string[]; readonly reason: string };
 
-/** Verified Basic credentials are remembered this long, so that each request does not cost a scrypt. */
-const CACHE_TTL_MS = 60_000;
-const CACHE_MAX_ENTRIES = 1000;
-
 /**
  * Decides who a request comes from and whether they may use WinRM at all. Every refusal is a bare
  * 401 with the schemes on offer, as Windows sends it: the client learns nothing about whether the
  * account exists, the password was wrong, or the account lacks the group.
  */
 export class AuthGate {
-  /** Keyed by an HMAC of the header under a per-process key, so no credential is kept in clear. */
-  private readonly verified = new Map<string, { userName: string; expiresMs: number }>();
-  private readonly cacheKey = randomBytes(32);
-
   constructor(
     private readonly settings: AuthGateSettings,
     private readonly users: UserStore,
@@ -64,25 +55,19 @@ export class AuthGate {
     if (!attempt.isTls && !this.settings.allowUnencrypted) return this.deny('Basic over HTTP while AllowUnencrypted is false');
     const credentials = parseBasicCredentials(header.slice(space + 1));
     if (credentials === undefined) return this.deny('malformed Basic credentials');
-    return this.checkBasic(header, localAccountName(credentials.userName), credentials.password, attempt.remoteAddress);
+    return this.checkBasic(localAccountName(credentials.userName), credentials.password, attempt.remoteAddress);
   }
 
-  private async checkBasic(header: string, userName: string, password: string, address: string): Promise<AuthDecision> {
-    const cacheId = createHmac('sha256', this.cacheKey).update(header).digest('base64');
-    const cached = this.verified.get(cacheId);
-    let user = cached !== undefined && cached.expiresMs > Date.now() ? await this.users.find(cached.userName) : undefined;
+  private async checkBasic(userName: string, password: string, address: string): Promise<AuthDecision> {
+    const delayMs = this.throttle.delayFor(address);
+    if (delayMs > 0) await sleep(delayMs);
+    const user = await this.users.verify(userName, password);
     if (user === undefined) {
-      const delayMs = this.throttle.delayFor(address);
-      if (delayMs > 0) await sleep(delayMs);
-      user = await this.users.verify(userName, password);
-      if (user === undefined) {
-        this.throttle.recordFailure(address);
-        this.log.warn({ event: 'logon-failed', user: userName, remoteAddress: address, scheme: 'Basic' }, 'authentication failed');
-        return this.deny('wrong user name or password');
-      }
-      this.throttle.recordSuccess(address);
-      this.remember(cacheId, user.name);
+      this.throttle.recordFailure(address);
+      this.log.warn({ event: 'logon-failed', user: userName, remoteAddress: address, scheme: 'Basic' }, 'authentication failed');
+      return this.deny('wrong user name or password');
     }
+    this.throttle.recordSuccess(address);
     if (!mayUseRemoteManagement(user.groups)) {
       this.log.warn(
         { event: 'access-denied', user: user.name, remoteAddress: address, scheme: 'Basic' },
@@ -91,11 +76,6 @@ export class AuthGate {
       return this.deny('not in Administrators or Remote Management Users');
     }
     return { kind: 'allow', principal: { name: user.name, groups: user.groups, authScheme: 'Basic' } };
-  }
-
-  private remember(cacheId: string, userName: string): void {
-    if (this.verified.size >= CACHE_MAX_ENTRIES) this.verified.clear();
-    this.verified.set(cacheId, { userName, expiresMs: Date.now() + CACHE_TTL_MS });
   }
 
   private deny(reason: string): AuthDecision {

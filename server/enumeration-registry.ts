@@ -47,6 +47,7 @@ export class EnumerationRegistry {
   }
 
   release(context: string, owner: string): boolean {
+    this.expire();
     const entry = this.open.get(context);
     if (entry === undefined || !sameAccount(entry.owner, owner)) return false;
     this.open.delete(context);

@@ -181,19 +181,19 @@ export class CommandProcess {
   }
 
   private hasNews(streams: ReadonlySet<OutputStreamName>): boolean {
-    return this.output.hasNews(streams) || this.exitIsDue();
+    return this.output.hasNews(streams) || this.exitIsDue(streams);
   }
 
-  /** The exit code may go out only when no output is left that the client has not seen. */
-  private exitIsDue(): boolean {
-    return this.status !== undefined && this.output.isDrained;
+  /** The exit code may go out only when the streams asked for hold nothing the client has not seen. */
+  private exitIsDue(streams: ReadonlySet<OutputStreamName>): boolean {
+    return this.status !== undefined && this.output.isDrainedFor(streams);
   }
 
   private collect(streams: ReadonlySet<OutputStreamName>, maxBytes: number, runOverheadBytes: number): CommandOutput {
     const { chunks, endedStreams } = this.output.take(streams, maxBytes, runOverheadBytes);
     this.resumeIfRelieved();
     let exitCode: number | undefined;
-    if (this.exitIsDue()) {
+    if (this.exitIsDue(streams)) {
       exitCode = this.status;
       this.statusReported = true;
     }

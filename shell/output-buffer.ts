@@ -83,10 +83,14 @@ export class OutputBuffer {
     return this.queues.stdout.bytes + this.queues.stderr.bytes;
   }
 
-  /** Both pipes have closed and every byte they produced has been taken. */
-  get isDrained(): boolean {
+  /**
+   * Both pipes have closed and every byte of `streams` has been taken. A client that asks for one
+   * stream only has said it does not want the other, so unreceived bytes there do not hold it up.
+   */
+  isDrainedFor(streams: ReadonlySet<OutputStreamName>): boolean {
     const { stdout, stderr } = this.queues;
-    return stdout.closed && stderr.closed && stdout.isEmpty && stderr.isEmpty;
+    if (!stdout.closed || !stderr.closed) return false;
+    return [...streams].every((name) => this.queues[name].isEmpty);
   }
 
   append(stream: OutputStreamName, data: Buffer): void {

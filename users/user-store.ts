@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { hashPassword, verifyDummyPassword, verifyPassword } from '../auth/password-hash.js';
 import { ensureStateDir } from '../config/state-dir.js';
@@ -16,6 +17,9 @@ import {
 
 export const USERS_FILE_NAME = 'users.json';
 
+/** Bounds the memory of remembered logons; past it they are all forgotten and checked afresh. */
+const MAX_REMEMBERED_LOGONS = 1000;
+
 function toRecord(user: StoredUser): UserRecord {
   // A fresh object with only the public fields: the hash must not leak out of the store.
   return { name: user.name, groups: [...user.groups] };
@@ -33,6 +37,8 @@ export class UserStore {
   readonly #path: string;
   #cache: { readonly users: readonly StoredUser[]; readonly stamp: FileStamp | undefined } | undefined;
   #writes: Promise<unknown> = Promise.resolve();
+  readonly #verified = new Map<string, string>();
+  readonly #memoKey = randomBytes(32);
 
   private constructor(
     readonly stateDir: string,
@@ -124,6 +130,15 @@ export class UserStore {
       await verifyDummyPassword(password);
       return undefined;
     }
-    return (await verifyPassword(password, user.passwordHash)) ? toRecord(user) : undefined;
+    // Basic clients send the password with every request; a scrypt per request would make a
+    // command loop CPU-bound. A success is remembered, keyed by an HMAC under a per-process key (no
+    // password is kept), and only for the hash it matched, so a changed password is checked afresh.
+    const memo = createHmac('sha256', this.#memoKey).update(user.name.toLowerCase()).update('\0').update(password).digest('base64');
+    if (this.#verified.get(memo) === user.passwordHash) return toRecord(user);
+    if (!(await verifyPassword(password, user.passwordHash))) return undefined;
+    if (this.#verified.size >= MAX_REMEMBERED_LOGONS) this.#verified.clear();
+    this.#verified.set(memo, user.passwordHash);
+    return toRecord(user);
   }
+
 }

@@ -22,6 +22,10 @@ const parser = new XMLParser({
   // never decoded.
   processEntities: false,
   cdataPropName: CDATA_KEY,
+  // By default names like hasOwnProperty come back renamed `__hasOwnProperty`. The ordered nodes
+  // are only read through Object.keys/entries here, so such names are harmless and kept as sent
+  // (__proto__ and constructor are still refused by the parser).
+  onDangerousProperty: (name: string) => name,
 });
 
 /** One node of fast-xml-parser's ordered output: `{ tag: children, ':@': attributes }` or `{ '#text': text }`. */

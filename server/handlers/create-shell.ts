@@ -16,11 +16,11 @@ export async function createShell(ctx: HandlerContext): Promise<string> {
   const { config, shells } = ctx.service;
   if (!config['Winrs.AllowRemoteShellAccess']) throw new WsmanFault('accessDenied', [], 'Winrs.AllowRemoteShellAccess is false');
   const create = parseShellCreate(ctx.request.body);
+  const workingDirectory = await resolveWorkingDirectory(create.workingDirectory, ctx.service.defaultWorkingDirectory);
+  // Checked after the last await and right before add(), so that concurrent Creates cannot both pass.
   shells.checkQuota(ctx.principal.name);
-
   const shellId = create.shellId ?? randomUUID().toUpperCase();
   if (shells.has(shellId)) throw new WsmanFault('invalidParameter', [], `ShellId ${shellId} is in use`);
-  const workingDirectory = await resolveWorkingDirectory(create.workingDirectory, ctx.service.defaultWorkingDirectory);
   const interpreter = config['Winrmd.CommandInterpreter'].split(/\s+/).filter((s) => s !== '');
   const session = new ShellSession(shellId, {
     workingDirectory,

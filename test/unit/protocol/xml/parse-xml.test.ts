@@ -228,6 +228,8 @@ describe('parseXml character data', () => {
     expect(parseXml('<a><![CDATA[<b>&amp;</b>]]></a>').text).toBe('<b>&amp;</b>');
     expect(parseXml('<a>pre <![CDATA[mid]]> post</a>').text).toBe('pre mid post');
     expect(parseXml('<a><![CDATA[]]></a>').text).toBe('');
+    // References are decoded outside CDATA only.
+    expect(parseXml('<a><![CDATA[&#65;&amp;]]>&#65;&amp;</a>').text).toBe('&#65;&amp;A&');
   });
 
   it('keeps whitespace, since base64 and command lines are byte-exact', () => {
@@ -304,6 +306,11 @@ describe('parseXml refuses malformed documents', () => {
     ['a tag name starting with a digit', '<1a/>'],
     ['text after a self-closing root', '<a/>trailing'],
     ['a reference to an undeclared entity', '<a>&foo;</a>'],
+    ['a bare & in text', '<a>a & b</a>'],
+    ['a bare & in an attribute', '<a x="a & b"/>'],
+    ['a reference to character 0', '<a>&#0;</a>'],
+    ['a reference to a surrogate', '<a>&#xD800;</a>'],
+    ['a reference beyond Unicode', '<a>&#x110000;</a>'],
   ])('refuses %s', (_label, xml) => {
     expectProtocolError(xml);
   });

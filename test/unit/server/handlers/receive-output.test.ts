@@ -92,9 +92,9 @@ describe('Receive', () => {
   it('refuses a second Receive while one is waiting on the same command', async () => {
     const shellId = await c.createShell();
     const commandId = await c.runCommand(shellId, 'sleep 3');
-    const first = c.dispatch(env.receive(shellId, commandId, { operationTimeout: 'PT1S' }), ALICE);
+    const first = c.dispatch(env.receive(shellId, commandId, { operationTimeout: 'PT0.5S' }), ALICE);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expectCatalogueFault(await c.fault(env.receive(shellId, commandId, { operationTimeout: 'PT1S' })), 'resourceBusy');
+    expectCatalogueFault(await c.fault(env.receive(shellId, commandId, { operationTimeout: 'PT0.5S' })), 'resourceBusy');
     expect((await first).fault).toBe('timedOut');
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { client, closeServices, defaultConfig, expectCatalogueFault, makeService, type Client } from '../dispatch-harness.js';
+import { client, closeServices, defaultConfig, expectCatalogueFault, makeService, readReceive, type Client } from '../dispatch-harness.js';
 import * as env from '../envelopes.js';
 
 let c: Client;
@@ -25,9 +25,16 @@ describe('Signal', () => {
 
   it('ctrl_c interrupts a command, which then reports Done', async () => {
     const shellId = await c.createShell();
-    const commandId = await c.runCommand(shellId, 'sleep 30');
+    const commandId = await c.runCommand(shellId, 'echo ready; sleep 30');
+    // Wait until the interpreter is past its start: a SIGINT that reaches sh before it has started
+    // `sleep` is only acted on once `sleep` ends.
+    const first = readReceive(await c.ok(env.receive(shellId, commandId)), '');
+    expect(Buffer.concat(first.streams.map((s) => s.data)).toString()).toBe('ready\n');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
     await c.ok(env.signal(shellId, commandId, env.SIGNAL.ctrlC));
     const drained = await c.receiveAll(shellId, commandId);
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(drained.exitCode).not.toBe(0);
   });
 
