@@ -1,14 +1,12 @@
-import { homedir, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { UserStore } from '../users/index.js';
 import { AuthGate } from './auth-gate.js';
-import { EnumerationRegistry } from './enumeration-registry.js';
-import type { ServiceState } from './handlers/index.js';
 import { buildListener } from './http-listener.js';
 import type { Logger } from './logger.js';
 import { LoginThrottle } from './login-throttle.js';
-import { ShellRegistry } from './shell-registry.js';
+import { createServiceState } from './service-state.js';
 import { loadTlsIdentity } from './tls-certificate.js';
 
 export interface RunningEndpoint {
@@ -24,17 +22,8 @@ const PRODUCT_VERSION = 'OS: 10.0.20348 SP: 0.0 Stack: 3.0';
 
 /** Starts the listeners the configuration enables and serves until close(). */
 export async function startEndpoint(config: Config, stateDir: string, users: UserStore, log: Logger): Promise<RunningEndpoint> {
-  const shells = new ShellRegistry(
-    { maxShellsPerUser: config['Winrs.MaxShellsPerUser'], maxConcurrentUsers: config['Winrs.MaxConcurrentUsers'] },
-    log,
-  );
-  const service: ServiceState = {
-    config,
-    shells,
-    enumerations: new EnumerationRegistry(() => config['Service.EnumerationTimeoutms']),
-    baseEnvironment: commandEnvironment(),
-    defaultWorkingDirectory: homedir(),
-  };
+  const service = createServiceState(config, log);
+  const { shells } = service;
   const gate = new AuthGate(
     { basicEnabled: config['Service.Auth.Basic'], allowUnencrypted: config['Service.AllowUnencrypted'] },
     users,
@@ -107,13 +96,4 @@ async function listen(app: FastifyInstance, host: string, port: number, transpor
 
 function isAddressFamilyError(error: unknown): boolean {
   return error instanceof Error && 'code' in error && (error.code === 'EAFNOSUPPORT' || error.code === 'EADDRNOTAVAIL');
-}
-
-/** Commands inherit the service's environment, less winrmd's own variables (which may hold a password). */
-function commandEnvironment(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !name.startsWith('WINRMD_')) env[name] = value;
-  }
-  return env;
 }

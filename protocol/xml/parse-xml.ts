@@ -39,6 +39,9 @@ type OrderedNode = Record<string, unknown>;
  */
 export function parseXml(xml: string): XmlElement {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new ProtocolError('DTDs and entity declarations are not allowed');
+  // XML 1.0 section 2.2: these code points may not appear in a document, raw or otherwise.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point here
+  if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(xml)) throw new ProtocolError('a character XML does not allow');
   // fast-xml-parser's parser is lenient (it accepts truncated documents), so well-formedness is
   // checked first. The validator is marked deprecated in favour of a separate package; it still
   // ships in v5 and one dependency is better than two for the same job.
@@ -116,6 +119,7 @@ function readAttributes(node: OrderedNode): Map<string, string> {
   if (raw === undefined || raw === null || typeof raw !== 'object') return result;
   for (const [key, value] of Object.entries(raw)) {
     if (key.startsWith(ATTRIBUTE_PREFIX) && typeof value === 'string') {
+      if (value.includes('<')) throw new ProtocolError("'<' in an attribute value");
       result.set(key.slice(ATTRIBUTE_PREFIX.length), decodeReferences(value));
     }
   }

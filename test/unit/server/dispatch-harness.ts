@@ -10,10 +10,9 @@ import { loadConfig, type Config } from '../../../config/index.js';
 import { FAULT_ACTION } from '../../../protocol/wsman/actions.js';
 import { FAULTS, type FaultName } from '../../../protocol/wsman/fault-catalogue.js';
 import { COMMAND_STATE } from '../../../protocol/winrs/uris.js';
-import { EnumerationRegistry } from '../../../server/enumeration-registry.js';
 import type { ServiceState } from '../../../server/handlers/index.js';
 import type { Principal } from '../../../server/principal.js';
-import { ShellRegistry } from '../../../server/shell-registry.js';
+import { createServiceState } from '../../../server/service-state.js';
 import { dispatchEnvelope, type DispatcherSettings, type DispatchResult } from '../../../server/wsman-dispatch.js';
 import { attr, find, findAll, must, readEnvelope, readFault, RSP, W, X, type EnvelopeView, type FaultView } from '../protocol/xml-query.js';
 import * as env from './envelopes.js';
@@ -43,17 +42,10 @@ const services: ServiceState[] = [];
 
 /** A service as start-endpoint.ts builds it; closeServices() ends every one made. */
 export function makeService(config: Config): ServiceState {
-  const shells = new ShellRegistry(
-    { maxShellsPerUser: config['Winrs.MaxShellsPerUser'], maxConcurrentUsers: config['Winrs.MaxConcurrentUsers'] },
-    log,
-  );
-  const service: ServiceState = {
-    config,
-    shells,
-    enumerations: new EnumerationRegistry(() => config['Service.EnumerationTimeoutms']),
+  const service = createServiceState(config, log, {
     baseEnvironment: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
     defaultWorkingDirectory: tmpdir(),
-  };
+  });
   services.push(service);
   return service;
 }

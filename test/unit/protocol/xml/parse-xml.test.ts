@@ -410,3 +410,18 @@ function safeParse(text: string): XmlElement | undefined {
     return undefined;
   }
 }
+
+describe('parseXml characters XML does not allow', () => {
+  it.each([
+    ['a raw control character', '<a>x\u0001y</a>'],
+    ['a raw NUL', '<a>\u0000</a>'],
+    ["'<' inside an attribute value", '<a b="1<2"/>'],
+  ])('refuses %s', (_what, xml) => {
+    expect(() => parseXml(xml)).toThrow(ProtocolError);
+  });
+
+  it('keeps tab and newline, and folds a raw carriage return into a newline (XML 1.0 section 2.11)', () => {
+    expect(parseXml('<a>\t\n\r</a>').text).toBe('\t\n\n');
+    expect(parseXml('<a>&#13;</a>').text).toBe('\r');
+  });
+});
