@@ -1,15 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { localAccountName, parseBasicCredentials } from '../auth/basic.js';
 import { mayUseRemoteManagement } from '../auth/authorize.js';
+import type { SecurityContext } from '../auth/security-context.js';
 import type { UserStore } from '../users/index.js';
+import type { ConnectionSecurity, ContextScheme } from './connection-security.js';
 import type { Logger } from './logger.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './principal.js';
 
 export interface AuthGateSettings {
   readonly basicEnabled: boolean;
+  readonly negotiateEnabled: boolean;
   readonly allowUnencrypted: boolean;
 }
+
+/** Makes the acceptor for the first token of a Negotiate/NTLM handshake; undefined if unsupported. */
+export type ContextFactory = (firstToken: Buffer, isTls: boolean) => SecurityContext | undefined;
 
 export interface AuthAttempt {
   readonly authorization: string | undefined;
@@ -17,16 +23,26 @@ export interface AuthAttempt {
   readonly identifyHeader: string | undefined;
   readonly isTls: boolean;
   readonly remoteAddress: string;
+  readonly connection: ConnectionSecurity;
 }
 
 export type AuthDecision =
-  | { readonly kind: 'allow'; readonly principal: Principal }
+  | {
+      readonly kind: 'allow';
+      readonly principal: Principal;
+      /** The connection's context, for message encryption; undefined for Basic. */
+      readonly security: SecurityContext | undefined;
+      /** A final token for WWW-Authenticate on this reply (SPNEGO's accept-completed). */
+      readonly replyAuthenticate: string | undefined;
+      /** This request carried a handshake token: an empty body is a handshake leg, answered 200. */
+      readonly isHandshakeLeg: boolean;
+    }
   | { readonly kind: 'anonymous-identify' }
   | { readonly kind: 'deny'; readonly wwwAuthenticate: readonly string[]; readonly reason: string };
 
 /**
- * Decides who a request comes from and whether they may use WinRM at all. Every refusal is a bare
- * 401 with the schemes on offer, as Windows sends it: the client learns nothing about whether the
+ * Decides who a request comes from and whether they may use WinRM at all. Every refusal is a 401
+ * with the schemes on offer, as Windows sends it: the client learns nothing about whether the
  * account exists, the password was wrong, or the account lacks the group.
  */
 export class AuthGate {
@@ -34,51 +50,106 @@ export class AuthGate {
     private readonly settings: AuthGateSettings,
     private readonly users: UserStore,
     private readonly throttle: LoginThrottle,
+    private readonly newContext: ContextFactory,
     private readonly log: Logger,
   ) {}
 
   /** The WWW-Authenticate values of a 401: one per enabled scheme. */
   challenges(): string[] {
-    return this.settings.basicEnabled ? ['Basic realm="WSMAN"'] : [];
+    return [...(this.settings.negotiateEnabled ? ['Negotiate'] : []), ...(this.settings.basicEnabled ? ['Basic realm="WSMAN"'] : [])];
   }
 
   async authenticate(attempt: AuthAttempt): Promise<AuthDecision> {
     const header = attempt.authorization?.trim();
-    if (header === undefined || header === '') {
-      if (attempt.identifyHeader?.trim().toLowerCase() === 'unauthenticated') return { kind: 'anonymous-identify' };
-      return this.deny('no credentials');
-    }
+    if (header === undefined || header === '') return this.withoutCredentials(attempt);
     const space = header.indexOf(' ');
     const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
-    if (scheme !== 'basic' || !this.settings.basicEnabled) return this.deny(`scheme ${scheme} not enabled`);
+    const token = space < 0 ? '' : header.slice(space + 1).trim();
+    if (scheme === 'basic' && this.settings.basicEnabled) return this.basic(token, attempt);
+    if ((scheme === 'negotiate' || scheme === 'ntlm') && this.settings.negotiateEnabled) {
+      return this.handshake(scheme === 'ntlm' ? 'NTLM' : 'Negotiate', token, attempt);
+    }
+    return this.deny(`scheme ${scheme} not enabled`);
+  }
+
+  /** A connection that completed a handshake stays authenticated, as with HTTP.sys. */
+  private withoutCredentials(attempt: AuthAttempt): AuthDecision {
+    const established = attempt.connection.established;
+    if (established !== undefined) {
+      return { kind: 'allow', principal: established.principal, security: established.context, replyAuthenticate: undefined, isHandshakeLeg: false };
+    }
+    if (attempt.identifyHeader?.trim().toLowerCase() === 'unauthenticated') return { kind: 'anonymous-identify' };
+    return this.deny('no credentials');
+  }
+
+  private async basic(token: string, attempt: AuthAttempt): Promise<AuthDecision> {
     // Basic sends the password in the clear: Windows refuses it on HTTP unless AllowUnencrypted.
     if (!attempt.isTls && !this.settings.allowUnencrypted) return this.deny('Basic over HTTP while AllowUnencrypted is false');
-    const credentials = parseBasicCredentials(header.slice(space + 1));
+    const credentials = parseBasicCredentials(token);
     if (credentials === undefined) return this.deny('malformed Basic credentials');
-    return this.checkBasic(localAccountName(credentials.userName), credentials.password, attempt.remoteAddress);
+    const userName = localAccountName(credentials.userName);
+    await this.holdIfGuessing(attempt.remoteAddress);
+    const user = await this.users.verify(userName, credentials.password);
+    if (user === undefined) return this.logonFailed(userName, 'Basic', attempt.remoteAddress);
+    this.throttle.recordSuccess(attempt.remoteAddress);
+    const principal = this.authorize(user.name, user.groups, 'Basic', attempt.remoteAddress);
+    if (principal === undefined) return this.deny('not in Administrators or Remote Management Users');
+    return { kind: 'allow', principal, security: undefined, replyAuthenticate: undefined, isHandshakeLeg: false };
   }
 
-  private async checkBasic(userName: string, password: string, address: string): Promise<AuthDecision> {
+  private async handshake(scheme: ContextScheme, token: string, attempt: AuthAttempt): Promise<AuthDecision> {
+    const connection = attempt.connection;
+    const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(token) ? Buffer.from(token, 'base64') : Buffer.alloc(0);
+    if (bytes.length === 0) {
+      connection.reset();
+      return this.deny(`empty or malformed ${scheme} token`);
+    }
+    // A token on an authenticated connection starts over (notes 1.3); so does one for another scheme.
+    if (connection.handshake === undefined || connection.handshake.scheme !== scheme) {
+      connection.reset();
+      const context = this.newContext(bytes, attempt.isTls);
+      if (context === undefined) return this.deny(`unsupported ${scheme} token`);
+      connection.handshake = { scheme, context };
+    }
+    const { context } = connection.handshake;
+    const result = await context.step(bytes);
+    if (result.kind === 'continue') return this.deny('handshake continues', [`${scheme} ${result.token.toString('base64')}`]);
+    connection.reset();
+    if (result.kind === 'failed') return this.logonFailed('(NTLM)', scheme, attempt.remoteAddress, result.reason);
+
+    const user = await this.users.find(result.identity.accountName);
+    if (user === undefined) return this.logonFailed(result.identity.clientUserName, scheme, attempt.remoteAddress, 'account vanished');
+    this.throttle.recordSuccess(attempt.remoteAddress);
+    const principal = this.authorize(user.name, user.groups, scheme, attempt.remoteAddress);
+    if (principal === undefined) return this.deny('not in Administrators or Remote Management Users');
+    connection.established = { scheme, context, principal };
+    const replyAuthenticate = result.token === undefined ? undefined : `${scheme} ${result.token.toString('base64')}`;
+    return { kind: 'allow', principal, security: context, replyAuthenticate, isHandshakeLeg: true };
+  }
+
+  private authorize(name: string, groups: readonly string[], scheme: Principal['authScheme'], address: string): Principal | undefined {
+    if (mayUseRemoteManagement(groups)) return { name, groups, authScheme: scheme };
+    this.log.warn(
+      { event: 'access-denied', user: name, remoteAddress: address, scheme },
+      'refused: not a member of Administrators or Remote Management Users',
+    );
+    return undefined;
+  }
+
+  /** Repeated failures from one address wait before their next check (LoginThrottle). */
+  private async holdIfGuessing(address: string): Promise<void> {
     const delayMs = this.throttle.delayFor(address);
     if (delayMs > 0) await sleep(delayMs);
-    const user = await this.users.verify(userName, password);
-    if (user === undefined) {
-      this.throttle.recordFailure(address);
-      this.log.warn({ event: 'logon-failed', user: userName, remoteAddress: address, scheme: 'Basic' }, 'authentication failed');
-      return this.deny('wrong user name or password');
-    }
-    this.throttle.recordSuccess(address);
-    if (!mayUseRemoteManagement(user.groups)) {
-      this.log.warn(
-        { event: 'access-denied', user: user.name, remoteAddress: address, scheme: 'Basic' },
-        'refused: not a member of Administrators or Remote Management Users',
-      );
-      return this.deny('not in Administrators or Remote Management Users');
-    }
-    return { kind: 'allow', principal: { name: user.name, groups: user.groups, authScheme: 'Basic' } };
   }
 
-  private deny(reason: string): AuthDecision {
-    return { kind: 'deny', wwwAuthenticate: this.challenges(), reason };
+  private async logonFailed(user: string, scheme: string, address: string, detail = 'wrong user name or password'): Promise<AuthDecision> {
+    this.throttle.recordFailure(address);
+    this.log.warn({ event: 'logon-failed', user, remoteAddress: address, scheme, detail }, 'authentication failed');
+    if (scheme !== 'Basic') await this.holdIfGuessing(address);
+    return this.deny(detail);
+  }
+
+  private deny(reason: string, wwwAuthenticate: readonly string[] = this.challenges()): AuthDecision {
+    return { kind: 'deny', wwwAuthenticate, reason };
   }
 }

@@ -3,13 +3,18 @@ import { WsmanFault } from '../protocol/wsman/fault.js';
 import type { AuthDecision, AuthGate } from './auth-gate.js';
 import type { ServiceState } from './handlers/index.js';
 import type { Logger } from './logger.js';
-import { decodeSoapBody, encodeSoapReply } from './request-text.js';
+import { MessageSecurityError, type SecurityContext } from '../auth/security-context.js';
+import { connectionSecurityOf } from './connection-security.js';
+import { decryptRequest, encryptReply, isEncryptedBody } from './message-encryption.js';
+import { decodeSoapBody, encodeSoapReply, type BodyCharset } from './request-text.js';
 import { dispatchEnvelope, faultEnvelope, type DispatcherSettings, type DispatchResult } from './wsman-dispatch.js';
 
 export interface ListenerOptions {
   readonly transport: 'http' | 'https';
   readonly tls: { readonly cert: string; readonly key: string } | undefined;
   readonly maxEnvelopeBytes: number;
+  /** Service.AllowUnencrypted: plaintext SOAP from an authenticated context on HTTP is refused without it. */
+  readonly allowUnencrypted: boolean;
   readonly maxConnections: number;
   /** Service.MaxPacketRetrievalTimeSeconds: how long a request may take to arrive whole. */
   readonly requestTimeoutMs: number;
@@ -25,6 +30,7 @@ const SERVER_HEADER = 'Microsoft-HTTPAPI/2.0';
 const WSMAN_PATH = '/wsman';
 /** Long enough for a Receive that waits the full Service.MaxTimeoutms between two requests. */
 const KEEP_ALIVE_TIMEOUT_MS = 120_000;
+const ENCRYPTION_OVERHEAD_BYTES = 4096;
 
 interface RequestNotes {
   auth?: AuthDecision;
@@ -36,7 +42,9 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
   const notes = new WeakMap<FastifyRequest, RequestNotes>();
   const app = fastify({
     logger: false,
-    bodyLimit: options.maxEnvelopeBytes,
+    // Room for the multipart framing and signatures around an envelope of the largest allowed size;
+    // the envelope itself is checked against maxEnvelopeBytes once unsealed.
+    bodyLimit: options.maxEnvelopeBytes + ENCRYPTION_OVERHEAD_BYTES,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     requestTimeout: options.requestTimeoutMs,
     forceCloseConnections: true,
@@ -97,6 +105,7 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
         identifyHeader: headerValue(request.headers['wsmanidentify']),
         isTls: options.transport === 'https',
         remoteAddress: request.ip,
+        connection: connectionSecurityOf(request.raw.socket),
       });
       notes.set(request, { auth });
       if (auth.kind === 'deny') {
@@ -107,17 +116,48 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
     },
     handler: async (request, reply) => {
       const note = notes.get(request) ?? {};
-      const auth = note.auth;
+      const allowed = note.auth?.kind === 'allow' ? note.auth : undefined;
+      if (allowed?.replyAuthenticate !== undefined) void reply.header('WWW-Authenticate', allowed.replyAuthenticate);
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      if (body.length === 0) return reply.code(411).send();
+      // Encrypting clients finish the handshake with empty bodies and expect a 200 (notes 1.4).
+      if (body.length === 0) return reply.code(allowed?.isHandshakeLeg === true ? 200 : 411).send();
+
       const contentType = request.headers['content-type'] ?? '';
-      if (!/^application\/soap\+xml\b/i.test(contentType)) return reply.code(415).send();
+      let soap = body;
+      let soapContentType = contentType;
+      let sealing: Sealing | undefined;
+      if (isEncryptedBody(contentType)) {
+        const context = allowed?.security;
+        if (context === undefined) return sendUnauthorized(reply, options.gate.challenges());
+        try {
+          const decrypted = decryptRequest(body, contentType, context);
+          ({ soap, soapContentType } = decrypted);
+          sealing = { protocol: decrypted.protocol, context };
+        } catch (error) {
+          if (!(error instanceof MessageSecurityError)) throw error;
+          // The keys may be out of step now; the client must authenticate again.
+          connectionSecurityOf(request.raw.socket).reset();
+          options.log.warn({ event: 'message-refused', remoteAddress: request.ip, reason: error.message }, 'encrypted message refused');
+          return reply.code(400).send();
+        }
+      } else {
+        if (!/^application\/soap\+xml\b/i.test(contentType)) return reply.code(415).send();
+        // Windows refuses plaintext from a client that could encrypt, on HTTP, unless AllowUnencrypted.
+        if (options.transport === 'http' && !options.allowUnencrypted && allowed?.security !== undefined) {
+          options.log.warn({ event: 'unencrypted-refused', remoteAddress: request.ip }, 'unencrypted message refused');
+          return sendUnauthorized(reply, options.gate.challenges());
+        }
+      }
+      if (soap.length > options.maxEnvelopeBytes) {
+        return sendSoap(reply, 500, faultEnvelope(new WsmanFault('requestTooLarge'), options.dispatcher.machineName), 'utf-8', sealing);
+      }
+
       let decoded;
       try {
-        decoded = decodeSoapBody(body, contentType);
+        decoded = decodeSoapBody(soap, soapContentType);
       } catch (error) {
-        if (error instanceof WsmanFault) return sendFaultOutsideDispatch(reply, error, options);
-        throw error;
+        if (!(error instanceof WsmanFault)) throw error;
+        return sendSoap(reply, 500, faultEnvelope(error, options.dispatcher.machineName), 'utf-8', sealing);
       }
       if (options.logBodies) options.log.debug({ body: decoded.text }, 'request envelope');
       const abort = new AbortController();
@@ -127,7 +167,7 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
       const result = await dispatchEnvelope(
         {
           xml: decoded.text,
-          principal: auth?.kind === 'allow' ? auth.principal : undefined,
+          principal: allowed?.principal,
           clientIp: request.ip,
           endpointAddress: `${options.transport}://${request.headers.host ?? request.hostname}${WSMAN_PATH}`,
           abort: abort.signal,
@@ -140,11 +180,23 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
       notes.set(request, note);
       if (result.status === 401) return sendUnauthorized(reply, options.gate.challenges());
       if (options.logBodies) options.log.debug({ body: result.xml }, 'response envelope');
-      const encoded = encodeSoapReply(result.xml, decoded.charset);
-      return reply.code(result.status).header('Content-Type', encoded.contentType).send(encoded.body);
+      return sendSoap(reply, result.status, result.xml, decoded.charset, sealing);
     },
   });
   return app;
+}
+
+interface Sealing {
+  readonly protocol: string;
+  readonly context: SecurityContext;
+}
+
+/** Every SOAP reply, faults included, goes back sealed when its request came sealed (notes 1.7). */
+function sendSoap(reply: FastifyReply, status: number, xml: string, charset: BodyCharset, sealing: Sealing | undefined): FastifyReply {
+  const encoded = encodeSoapReply(xml, charset);
+  if (sealing === undefined) return reply.code(status).header('Content-Type', encoded.contentType).send(encoded.body);
+  const framed = encryptReply(encoded.body, encoded.contentType, sealing.protocol, sealing.context);
+  return reply.code(status).header('Content-Type', framed.contentType).send(framed.body);
 }
 
 function sendUnauthorized(reply: FastifyReply, challenges: readonly string[]): FastifyReply {
@@ -152,11 +204,9 @@ function sendUnauthorized(reply: FastifyReply, challenges: readonly string[]): F
   return reply.code(401).send();
 }
 
-/** Faults found before a request could be dispatched (its size, its charset) use the same shape. */
+/** Faults found before a request could be dispatched (its size) use the same shape. */
 function sendFaultOutsideDispatch(reply: FastifyReply, fault: WsmanFault, options: ListenerOptions): FastifyReply {
-  const xml = faultEnvelope(fault, options.dispatcher.machineName);
-  const encoded = encodeSoapReply(xml, 'utf-8');
-  return reply.code(500).header('Content-Type', encoded.contentType).send(encoded.body);
+  return sendSoap(reply, 500, faultEnvelope(fault, options.dispatcher.machineName), 'utf-8', undefined);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -3,8 +3,8 @@ export interface Principal {
   /** The local account name as stored (its case), shown as a shell's Owner. */
   readonly name: string;
   readonly groups: readonly string[];
-  /** The scheme that proved it: Basic for now, Negotiate and Kerberos later. */
-  readonly authScheme: 'Basic';
+  /** The HTTP scheme that proved it. */
+  readonly authScheme: 'Basic' | 'Negotiate' | 'NTLM';
 }
 
 /** Shells belong to an account; account names compare without case, as on Windows. */

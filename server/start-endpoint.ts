@@ -2,11 +2,14 @@ import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { UserStore } from '../users/index.js';
+import type { ChannelBindingPolicy } from '../auth/ntlm/index.js';
 import { AuthGate } from './auth-gate.js';
 import { buildListener } from './http-listener.js';
 import type { Logger } from './logger.js';
 import { LoginThrottle } from './login-throttle.js';
 import { createServiceState } from './service-state.js';
+import { createContextFactory, defaultNtlmNames } from './security-contexts.js';
+import { channelBindingHashFor } from './tls-binding.js';
 import { loadTlsIdentity } from './tls-certificate.js';
 
 export interface RunningEndpoint {
@@ -24,20 +27,36 @@ const PRODUCT_VERSION = 'OS: 10.0.20348 SP: 0.0 Stack: 3.0';
 export async function startEndpoint(config: Config, stateDir: string, users: UserStore, log: Logger): Promise<RunningEndpoint> {
   const service = createServiceState(config, log);
   const { shells } = service;
+  const machineName = config['Winrmd.ComputerName'] !== '' ? config['Winrmd.ComputerName'] : hostname();
+  const tls = config['Listener.HTTPS.Enabled']
+    ? await loadTlsIdentity(config['Listener.HTTPS.CertificateFile'], config['Listener.HTTPS.KeyFile'], stateDir)
+    : undefined;
+  if (tls !== undefined) log.info({ event: 'certificate', source: tls.source, thumbprintSha256: tls.thumbprintSha256 }, 'HTTPS certificate');
   const gate = new AuthGate(
-    { basicEnabled: config['Service.Auth.Basic'], allowUnencrypted: config['Service.AllowUnencrypted'] },
+    {
+      basicEnabled: config['Service.Auth.Basic'],
+      negotiateEnabled: config['Service.Auth.Negotiate'],
+      allowUnencrypted: config['Service.AllowUnencrypted'],
+    },
     users,
     new LoginThrottle(),
+    createContextFactory({
+      users,
+      names: defaultNtlmNames(machineName),
+      httpsChannelBindingHash: tls === undefined ? undefined : channelBindingHashFor(tls.cert),
+      channelBindingPolicy: cbtPolicy(config['Service.Auth.CbtHardeningLevel']),
+    }),
     log,
   );
-  const machineName = config['Winrmd.ComputerName'] !== '' ? config['Winrmd.ComputerName'] : hostname();
-  const dispatcher = {
-    machineName,
-    identify: { productVendor: PRODUCT_VENDOR, productVersion: PRODUCT_VERSION, profiles: config['Service.Auth.Basic'] ? (['basic'] as const) : [] },
-  };
+  const profiles = [
+    ...(config['Service.Auth.Negotiate'] ? (['spnego-kerberos'] as const) : []),
+    ...(config['Service.Auth.Basic'] ? (['basic'] as const) : []),
+  ];
+  const dispatcher = { machineName, identify: { productVendor: PRODUCT_VENDOR, productVersion: PRODUCT_VERSION, profiles } };
   const host = config['Listener.Address'] === '*' ? '::' : config['Listener.Address'];
   const common = {
     maxEnvelopeBytes: config['Service.MaxEnvelopeSizekb'] * 1024,
+    allowUnencrypted: config['Service.AllowUnencrypted'],
     maxConnections: config['Service.MaxConnections'],
     requestTimeoutMs: config['Service.MaxPacketRetrievalTimeSeconds'] * 1000,
     gate,
@@ -49,17 +68,13 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
 
   const apps: FastifyInstance[] = [];
   const ports: Partial<Record<'http' | 'https', number>> = {};
-  let thumbprint: string | undefined;
   try {
     if (config['Listener.HTTP.Enabled']) {
       const app = buildListener({ ...common, transport: 'http', tls: undefined });
       apps.push(app);
       ports.http = await listen(app, host, config['Service.DefaultPorts.HTTP'], 'http', log);
     }
-    if (config['Listener.HTTPS.Enabled']) {
-      const tls = await loadTlsIdentity(config['Listener.HTTPS.CertificateFile'], config['Listener.HTTPS.KeyFile'], stateDir);
-      thumbprint = tls.thumbprintSha256;
-      log.info({ event: 'certificate', source: tls.source, thumbprintSha256: tls.thumbprintSha256 }, 'HTTPS certificate');
+    if (tls !== undefined) {
       const app = buildListener({ ...common, transport: 'https', tls });
       apps.push(app);
       ports.https = await listen(app, host, config['Service.DefaultPorts.HTTPS'], 'https', log);
@@ -72,7 +87,7 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
 
   return {
     ports,
-    certificateThumbprint: thumbprint,
+    certificateThumbprint: tls?.thumbprintSha256,
     async close() {
       await Promise.all(apps.map((a) => a.close()));
       await shells.closeAll();
@@ -92,6 +107,10 @@ async function listen(app: FastifyInstance, host: string, port: number, transpor
   const bound = typeof address === 'object' && address !== null ? address : undefined;
   log.info({ event: 'listening', transport, address: bound?.address, port: bound?.port }, 'listening');
   return bound?.port ?? port;
+}
+
+function cbtPolicy(level: string): ChannelBindingPolicy {
+  return level === 'None' || level === 'Strict' ? level : 'Relaxed';
 }
 
 function isAddressFamilyError(error: unknown): boolean {

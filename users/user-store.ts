@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { ntHash } from '../auth/ntlm/nt-hash.js';
 import { join } from 'node:path';
 import { hashPassword, verifyDummyPassword, verifyPassword } from '../auth/password-hash.js';
 import { ensureStateDir } from '../config/state-dir.js';
@@ -107,8 +108,19 @@ export class UserStore {
       const existing = users.find((user) => sameName(user.name, name));
       if (existing !== undefined) throw new UserStoreError('exists', `user '${existing.name}' already exists`);
       const passwordHash = await hashPassword(password);
-      return { users: [...users, { name, groups: normalized, passwordHash }], result: undefined };
+      const nt = ntHash(password).toString('hex');
+      return { users: [...users, { name, groups: normalized, passwordHash, ntHash: nt }], result: undefined };
     });
+  }
+
+  /**
+   * What NTLM needs to check a logon: the account and its NT hash. Undefined for an unknown user
+   * and for one stored before NTLM support (no NT hash), who must log on with Basic.
+   */
+  async ntlmAccount(name: string): Promise<(UserRecord & { readonly ntHash: Buffer }) | undefined> {
+    const user = await this.#find(name);
+    if (user?.ntHash === undefined) return undefined;
+    return { ...toRecord(user), ntHash: Buffer.from(user.ntHash, 'hex') };
   }
 
   /** Removes a user by name in any case; false when there was none. */

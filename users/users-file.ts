@@ -14,6 +14,12 @@ export interface StoredUser {
   readonly name: string;
   readonly groups: readonly string[];
   readonly passwordHash: string;
+  /**
+   * MD4 of the UTF-16LE password, hex: what NTLM needs to verify a response. It is
+   * password-equivalent for NTLM, so it is kept exactly like the password hash (0600, never logged).
+   * Absent for users written before NTLM existed: they can log on with Basic only.
+   */
+  readonly ntHash?: string;
 }
 
 /** Identifies one version of the file on disk; a rename or an edit changes it. */
@@ -57,13 +63,15 @@ function parseUser(value: unknown, index: number, path: string): StoredUser {
   const bad = (what: string): UserStoreError =>
     new UserStoreError('corrupt', `users file ${path} is damaged: entry ${index} ${what}`);
   if (!isRecord(value)) throw bad('is not an object');
-  const { name, groups, passwordHash } = value;
+  const { name, groups, passwordHash, ntHash } = value;
   if (typeof name !== 'string') throw bad('has no name');
   if (!Array.isArray(groups) || !groups.every((group): group is string => typeof group === 'string')) {
     throw bad('has no list of groups');
   }
   if (typeof passwordHash !== 'string') throw bad('has no passwordHash');
-  return { name, groups, passwordHash };
+  if (ntHash === undefined) return { name, groups, passwordHash };
+  if (typeof ntHash !== 'string' || !/^[0-9a-f]{32}$/.test(ntHash)) throw bad('has a malformed ntHash');
+  return { name, groups, passwordHash, ntHash };
 }
 
 function parseUsers(text: string, path: string): StoredUser[] {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectionSecurity } from '../../../server/connection-security.js';
 import { AuthGate, type AuthAttempt, type AuthDecision, type AuthGateSettings } from '../../../server/auth-gate.js';
 import { LoginThrottle } from '../../../server/login-throttle.js';
 import { ADMINISTRATORS, REMOTE_MANAGEMENT_USERS, UserStore } from '../../../users/index.js';
@@ -24,16 +25,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const OPEN: AuthGateSettings = { basicEnabled: true, allowUnencrypted: true };
+const OPEN: AuthGateSettings = { basicEnabled: true, negotiateEnabled: false, allowUnencrypted: true };
 
 function gate(settings: AuthGateSettings = OPEN, throttle = new LoginThrottle()): AuthGate {
-  return new AuthGate(settings, users, throttle, log);
+  return new AuthGate(settings, users, throttle, () => undefined, log);
 }
 
 const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 function attempt(authorization: string | undefined, overrides: Partial<AuthAttempt> = {}): AuthAttempt {
-  return { authorization, identifyHeader: undefined, isTls: true, remoteAddress: '192.0.2.10', ...overrides };
+  return { authorization, identifyHeader: undefined, isTls: true, remoteAddress: '192.0.2.10', connection: new ConnectionSecurity(), ...overrides };
 }
 
 function expectDeny(decision: AuthDecision, challenges: readonly string[] = ['Basic realm="WSMAN"']): void {
@@ -42,7 +43,13 @@ function expectDeny(decision: AuthDecision, challenges: readonly string[] = ['Ba
 }
 
 function expectAllow(decision: AuthDecision, name: string, groups: readonly string[]): void {
-  expect(decision).toEqual({ kind: 'allow', principal: { name, groups, authScheme: 'Basic' } });
+  expect(decision).toEqual({
+    kind: 'allow',
+    principal: { name, groups, authScheme: 'Basic' },
+    security: undefined,
+    replyAuthenticate: undefined,
+    isHandshakeLeg: false,
+  });
 }
 
 describe('AuthGate', () => {
@@ -112,14 +119,14 @@ describe('AuthGate', () => {
   );
 
   it('refuses Basic over HTTP unless AllowUnencrypted', async () => {
-    const strict = gate({ basicEnabled: true, allowUnencrypted: false });
+    const strict = gate({ basicEnabled: true, negotiateEnabled: false, allowUnencrypted: false });
     expectDeny(await strict.authenticate(attempt(basic('alice', 'alice-pw'), { isTls: false })));
     expectAllow(await strict.authenticate(attempt(basic('alice', 'alice-pw'), { isTls: true })), 'alice', [ADMINISTRATORS]);
     expectAllow(await gate(OPEN).authenticate(attempt(basic('alice', 'alice-pw'), { isTls: false })), 'alice', [ADMINISTRATORS]);
   });
 
   it('denies Basic when it is disabled, offering no challenge', async () => {
-    const disabled = gate({ basicEnabled: false, allowUnencrypted: true });
+    const disabled = gate({ basicEnabled: false, negotiateEnabled: false, allowUnencrypted: true });
     expect(disabled.challenges()).toEqual([]);
     expectDeny(await disabled.authenticate(attempt(basic('alice', 'alice-pw'))), []);
     expectDeny(await disabled.authenticate(attempt(undefined)), []);
