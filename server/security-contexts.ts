@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { localAccountName } from '../auth/basic.js';
 import { looksLikeNtlm, NtlmAcceptor, type ChannelBindingPolicy, type NtlmServerNames } from '../auth/ntlm/index.js';
 import type { SecurityContext } from '../auth/security-context.js';
+import { withSpnegoMic } from '../auth/spnego/gss-mic-adapter.js';
 import { looksLikeSpnego } from '../auth/spnego/neg-token.js';
 import { SpnegoAcceptor } from '../auth/spnego/negotiate-acceptor.js';
 import type { UserStore } from '../users/index.js';
@@ -34,7 +35,10 @@ export function createContextFactory(settings: ContextSettings): ContextFactory 
         channelBindingPolicy: settings.channelBindingPolicy,
       });
     if (looksLikeNtlm(firstToken)) return ntlm();
-    if (looksLikeSpnego(firstToken)) return new SpnegoAcceptor((mech): SecurityContext | undefined => (mech === 'NTLM' ? ntlm() : undefined));
+    // Under SPNEGO the mechListMIC exchange uses NTLM's signing and resets its RC4 state.
+    if (looksLikeSpnego(firstToken)) {
+      return new SpnegoAcceptor((mech): SecurityContext | undefined => (mech === 'NTLM' ? withSpnegoMic(ntlm()) : undefined));
+    }
     return undefined;
   };
 }
