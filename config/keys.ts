@@ -24,7 +24,11 @@ export const CONFIG_KEYS = {
     default: true,
     description: 'Basic authentication. winrmd enables it by default (Windows ships it off) because a lab endpoint needs it.',
   },
-  'Service.Auth.Kerberos': { type: 'boolean', default: true, description: 'Kerberos authentication (not implemented yet).' },
+  'Service.Auth.Kerberos': {
+    type: 'boolean',
+    default: true,
+    description: 'Kerberos authentication (Negotiate and Kerberos schemes); offered only when a keytab with a usable key is found.',
+  },
   'Service.Auth.Negotiate': {
     type: 'boolean',
     default: true,
@@ -32,6 +36,17 @@ export const CONFIG_KEYS = {
   },
   'Service.Auth.Certificate': { type: 'boolean', default: false, description: 'Client certificate authentication (not implemented).' },
   'Service.Auth.CredSSP': { type: 'boolean', default: false, description: 'CredSSP authentication (not implemented).' },
+  'Service.Auth.Keytab': {
+    type: 'string',
+    default: '',
+    description: 'Kerberos keytab; empty uses KRB5_KTNAME, else /etc/krb5.keytab, as MIT servers do.',
+  },
+  'Service.Auth.Realms': {
+    type: 'string',
+    default: '',
+    description: 'Kerberos realms whose users map to local users (comma-separated); empty means the keytab principals\' realms.',
+  },
+  'Service.Auth.MaxClockSkewms': { type: 'number', default: 300000, description: 'Largest clock difference Kerberos accepts, in ms.' },
   'Service.Auth.CbtHardeningLevel': { type: 'string', default: 'Relaxed', description: 'HTTPS channel binding: None ignores it, Relaxed checks it when sent, Strict requires it.' },
   'Service.DefaultPorts.HTTP': { type: 'number', default: 5985, description: 'HTTP listener port (--http-port; 0 picks a free port).' },
   'Service.DefaultPorts.HTTPS': { type: 'number', default: 5986, description: 'HTTPS listener port (--https-port; 0 picks a free port).' },
