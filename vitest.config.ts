@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import BenchSummaryReporter from './bench/support/summary-reporter.js';
 
 export default defineConfig({
   test: {
@@ -9,5 +10,10 @@ export default defineConfig({
     maxWorkers: 2,
     minWorkers: 1,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // Read only by `vitest bench` (`npm run bench`); vitest takes benchmark options from inside `test`.
+    benchmark: {
+      include: ['bench/**/*.bench.ts'],
+      reporters: ['default', new BenchSummaryReporter()],
+    },
   },
 });

@@ -1,0 +1,80 @@
+/**
+ * Two ways a client talks SOAP to the endpoint, behind one interface so that the WinRS driver (and
+ * its own client-side cost) is identical in both: Basic with plaintext bodies (AllowUnencrypted),
+ * and NTLM over `Negotiate` with every body sealed as multipart/encrypted, as pywinrm does.
+ */
+import { buildNegotiate, TestClientSession } from '../../test/unit/auth/ntlm/ntlm-test-client.js';
+import { SOAP_CONTENT_TYPE, clientOpen, clientSeal } from './encrypted-messages.js';
+import { KeepAliveConnection } from './http-connection.js';
+import { clientAuthenticate } from './ntlm-fixtures.js';
+
+export interface SoapReply {
+  readonly status: number;
+  readonly text: string;
+}
+
+export interface SoapTransport {
+  exchange(xml: string): Promise<SoapReply>;
+  close(): void;
+}
+
+export class BasicTransport implements SoapTransport {
+  readonly #connection: KeepAliveConnection;
+  readonly #authorization: string;
+
+  constructor(port: number, user: string, password: string) {
+    this.#connection = new KeepAliveConnection(port);
+    this.#authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  }
+
+  async exchange(xml: string): Promise<SoapReply> {
+    const reply = await this.#connection.post(Buffer.from(xml, 'utf8'), {
+      Authorization: this.#authorization,
+      'Content-Type': SOAP_CONTENT_TYPE,
+    });
+    return { status: reply.status, text: reply.body.toString('utf8') };
+  }
+
+  close(): void {
+    this.#connection.close();
+  }
+}
+
+export class NtlmEncryptedTransport implements SoapTransport {
+  private constructor(
+    private readonly connection: KeepAliveConnection,
+    private readonly session: TestClientSession,
+  ) {}
+
+  /** The empty-body handshake of notes §1.4: NEGOTIATE → 401 + CHALLENGE, AUTHENTICATE → 200. */
+  static async connect(port: number): Promise<NtlmEncryptedTransport> {
+    const connection = new KeepAliveConnection(port);
+    try {
+      const negotiate = buildNegotiate();
+      const first = await connection.post(Buffer.alloc(0), { Authorization: `Negotiate ${negotiate.toString('base64')}` });
+      const offer = first.wwwAuthenticate.find((value) => /^Negotiate \S/.test(value));
+      if (first.status !== 401 || offer === undefined) throw new Error(`NEGOTIATE leg: HTTP ${first.status}, no CHALLENGE`);
+      const challenge = Buffer.from(offer.slice('Negotiate '.length), 'base64');
+      const authenticate = clientAuthenticate(negotiate, challenge);
+      const second = await connection.post(Buffer.alloc(0), { Authorization: `Negotiate ${authenticate.message.toString('base64')}` });
+      if (second.status !== 200) throw new Error(`AUTHENTICATE leg: HTTP ${second.status}`);
+      return new NtlmEncryptedTransport(connection, new TestClientSession(authenticate.exportedSessionKey));
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+  }
+
+  async exchange(xml: string): Promise<SoapReply> {
+    const framed = clientSeal(this.session, Buffer.from(xml, 'utf8'));
+    const reply = await this.connection.post(framed.body, { 'Content-Type': framed.contentType });
+    const contentType = reply.headers['content-type'] ?? '';
+    // Only auth and framing failures come back unsealed; SOAP faults are sealed like any reply.
+    if (!contentType.startsWith('multipart/')) throw new Error(`unsealed reply, HTTP ${reply.status}: ${reply.body.toString('utf8').slice(0, 200)}`);
+    return { status: reply.status, text: clientOpen(this.session, reply.body, contentType).toString('utf8') };
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+}
