@@ -6,7 +6,9 @@ Spec:
   {
     "endpoint": "https://127.0.0.1:5986/wsman",
     "user": "alice", "password": "secret",
-    "transport": "basic",                       # optional, default basic
+    "transport": "basic",                       # optional, default basic; or "ntlm"
+    "message_encryption": "auto",               # optional, pywinrm's default: auto | always | never
+    "send_cbt": true,                           # optional, default true: NTLM channel binding over HTTPS
     "steps": [                                  # all "run" steps share one shell
       {"op": "run", "command": "echo", "args": ["hello"],
        "stdin_b64": "...",                      # optional: sent with one Send (End=true)
@@ -71,8 +73,13 @@ def run_in_shell(protocol, shell_id, step):
 def run(spec, results):
     transport = spec.get('transport', 'basic')
     auth = (spec['user'], spec['password'])
-    protocol = Protocol(spec['endpoint'], transport=transport, username=auth[0], password=auth[1],
-                        server_cert_validation='ignore')
+    options = {
+        'transport': transport,
+        'server_cert_validation': 'ignore',
+        'message_encryption': spec.get('message_encryption', 'auto'),
+        'send_cbt': spec.get('send_cbt', True),
+    }
+    protocol = Protocol(spec['endpoint'], username=auth[0], password=auth[1], **options)
     shell_id = None
     try:
         for step in spec['steps']:
@@ -82,8 +89,7 @@ def run(spec, results):
                         shell_id = protocol.open_shell()
                     results.append(run_in_shell(protocol, shell_id, step))
                 elif step['op'] == 'session_run_cmd':
-                    session = winrm.Session(spec['endpoint'], auth=auth, transport=transport,
-                                            server_cert_validation='ignore')
+                    session = winrm.Session(spec['endpoint'], auth=auth, **options)
                     response = session.run_cmd(step['command'], step.get('args', []))
                     results.append(describe(response.std_out, response.std_err, response.status_code,
                                             step.get('digest_only', False)))
