@@ -7,7 +7,12 @@
 export type StepResult =
   | { readonly kind: 'continue'; readonly token: Buffer }
   | { readonly kind: 'complete'; readonly token: Buffer | undefined; readonly identity: AuthenticatedIdentity }
-  | { readonly kind: 'failed'; readonly reason: string };
+  | {
+      readonly kind: 'failed';
+      readonly reason: string;
+      /** Who the client said it was, when the token got that far: for the failed-logon log. */
+      readonly clientUserName?: string | undefined;
+    };
 
 export interface AuthenticatedIdentity {
   /** The local account name as the credential lookup returned it. */

@@ -115,7 +115,7 @@ export class AuthGate {
     const result = await context.step(bytes);
     if (result.kind === 'continue') return this.deny('handshake continues', [`${scheme} ${result.token.toString('base64')}`]);
     connection.reset();
-    if (result.kind === 'failed') return this.logonFailed('(NTLM)', scheme, attempt.remoteAddress, result.reason);
+    if (result.kind === 'failed') return this.logonFailed(result.clientUserName ?? '(unknown)', scheme, attempt.remoteAddress, result.reason);
 
     const user = await this.users.find(result.identity.accountName);
     if (user === undefined) return this.logonFailed(result.identity.clientUserName, scheme, attempt.remoteAddress, 'account vanished');

@@ -162,7 +162,7 @@ export class NtlmAcceptor implements SecurityContext {
     );
     // A token that arrived while this one was being checked has already failed the context.
     if (this.#state !== verifying) return { kind: 'failed', reason: 'NTLM context failed during verification' };
-    if (!outcome.ok) return this.#fail(outcome.reason);
+    if (!outcome.ok) return this.#fail(outcome.reason, outcome.clientUserName);
     const flags = outcome.negotiateFlags;
     const wantsSecurity =
       hasFlag(flags, NegotiateFlags.NTLMSSP_NEGOTIATE_SIGN) || hasFlag(flags, NegotiateFlags.NTLMSSP_NEGOTIATE_SEAL);
@@ -192,8 +192,8 @@ export class NtlmAcceptor implements SecurityContext {
     return state.security;
   }
 
-  #fail(reason: string): StepResult {
+  #fail(reason: string, clientUserName?: string): StepResult {
     this.#state = { kind: 'failed', reason };
-    return { kind: 'failed', reason };
+    return { kind: 'failed', reason, clientUserName };
   }
 }

@@ -36,12 +36,12 @@ export type VerifyOutcome =
       readonly exportedSessionKey: Buffer;
       readonly micPresent: boolean;
     }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string; readonly clientUserName?: string | undefined };
 
 /** Stands in for a missing account so that an unknown user costs the same work as a wrong password. */
 const DUMMY_NT_HASH = Buffer.alloc(16);
 
-const refuse = (reason: string): VerifyOutcome => ({ ok: false, reason });
+const refuse = (reason: string, clientUserName?: string): VerifyOutcome => ({ ok: false, reason, clientUserName });
 
 /**
  * Server-side AUTHENTICATE_MESSAGE processing (MS-NLMP 3.2.5.1.2, 3.3.2) for NTLMv2 only.
@@ -51,40 +51,41 @@ export async function verifyAuthenticate(handshake: Handshake, settings: VerifyS
   const message = parseAuthenticateMessage(handshake.authenticate);
   const flags = message.negotiateFlags;
   const { ntlmv2 } = message;
+  const who = message.domainName === '' ? message.userName : `${message.domainName}\\${message.userName}`;
 
   const anonymous =
     message.ntChallengeResponse.length === 0 &&
     (message.lmChallengeResponse.length === 0 || message.lmChallengeResponse.equals(Buffer.from([0])));
   if (anonymous || message.userName === '' || hasFlag(flags, NegotiateFlags.NTLMSSP_ANONYMOUS)) {
-    return refuse('anonymous (null session) logon refused');
+    return refuse('anonymous (null session) logon refused', who);
   }
-  if (message.ntChallengeResponse.length === 0) return refuse('LM-only response refused');
-  if (ntlmv2 === undefined) return refuse('NTLMv1 response refused; NTLMv2 is required');
+  if (message.ntChallengeResponse.length === 0) return refuse('LM-only response refused', who);
+  if (ntlmv2 === undefined) return refuse('NTLMv1 response refused; NTLMv2 is required', who);
   const flagProblem = checkSessionFlags(flags);
-  if (flagProblem !== undefined) return refuse(flagProblem);
+  if (flagProblem !== undefined) return refuse(flagProblem, who);
 
   // MSV1_0 limits how long an NTLMv2 response may be used (MSV1_0_MAX_NTLM3_LIFE); clients copy the
   // server's MsvAvTimestamp, so this mostly bounds the life of a challenge.
   const skew = Math.abs(settings.now().getTime() - fileTimeToUnixMs(ntlmv2.timeStamp));
-  if (!(skew <= settings.maxClockSkewMs)) return refuse('NTLMv2 response timestamp is outside the allowed clock skew');
+  if (!(skew <= settings.maxClockSkewMs)) return refuse('NTLMv2 response timestamp is outside the allowed clock skew', who);
 
   const account = await settings.lookupAccount(message.userName, message.domainName);
   const responseKeyNT = findResponseKey(account?.ntHash ?? DUMMY_NT_HASH, message, handshake.serverChallenge);
-  if (account === undefined) return refuse('unknown user');
-  if (responseKeyNT === undefined) return refuse('wrong password (NTProofStr does not verify)');
+  if (account === undefined) return refuse('unknown user', who);
+  if (responseKeyNT === undefined) return refuse('wrong password (NTProofStr does not verify)', who);
 
   const keyExchangeKey = sessionBaseKey(responseKeyNT, ntlmv2.ntProofStr);
   const sessionKey = exportedSessionKey(keyExchangeKey, flags, message.encryptedRandomSessionKey);
-  if (sessionKey === undefined) return refuse('EncryptedRandomSessionKey must be 16 bytes with KEY_EXCH');
+  if (sessionKey === undefined) return refuse('EncryptedRandomSessionKey must be 16 bytes with KEY_EXCH', who);
 
   if (message.mic !== undefined) {
     const { negotiate, challenge, authenticate } = handshake;
-    if (!verifyMic(sessionKey, negotiate, challenge, authenticate, message.mic)) return refuse('MIC does not verify');
+    if (!verifyMic(sessionKey, negotiate, challenge, authenticate, message.mic)) return refuse('MIC does not verify', who);
   }
 
   const bindings = findAvPair(ntlmv2.avPairs, AvId.MsvAvChannelBindings);
   const bindingProblem = checkChannelBindings(settings.channelBindingPolicy, settings.channelBindingHash, bindings);
-  if (bindingProblem !== undefined) return refuse(bindingProblem);
+  if (bindingProblem !== undefined) return refuse(bindingProblem, who);
 
   return {
     ok: true,
