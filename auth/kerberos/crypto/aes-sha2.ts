@@ -1,0 +1,117 @@
+import { createHmac, pbkdf2Sync } from 'node:crypto';
+import { AES_BLOCK, aesCtsDecrypt, aesCtsEncrypt } from './aes-cts.js';
+import { confounderOf, integrityFailure, macEquals, requireKeyLength } from './common.js';
+import { KEY_PURPOSE, usageConstant } from './derive-key.js';
+import { KerberosCryptoError, type EncryptionType } from './enctype.js';
+
+/**
+ * aes128-cts-hmac-sha256-128 (19) and aes256-cts-hmac-sha384-192 (20), RFC 8009. Unlike RFC 3962
+ * they derive keys with an HMAC-based KDF (SP 800-108 counter mode) and MAC the ciphertext:
+ *
+ *   KDF-HMAC-SHA2(key, label, k) = k-truncate(HMAC(key, BE32(1) ‖ label ‖ 0x00 ‖ BE32(k)))
+ *   Kc/Ke/Ki = KDF(base, usage ‖ 0x99/0xAA/0x55, 128/128/128 bits or 192/256/192 bits)
+ *   encrypt: C = AES-CTS(Ke, IV 0, N(16) ‖ P); H = HMAC(Ki, IV ‖ C)[0..h); output C ‖ H
+ *   checksum: HMAC(Kc, data)[0..h)
+ *
+ * (RFC 8009 "Key Derivation Function" and "Kerberos Algorithm Protocol Parameters"; h is 128 bits
+ * with SHA-256 and 192 bits with SHA-384.)
+ */
+
+/** RFC 8009 string-to-key ("Key Generation from Pass Phrases"): PBKDF2-HMAC-SHA2 and the KDF. */
+export interface AesSha2EncryptionType extends EncryptionType {
+  /** saltp = enctype name ‖ 0x00 ‖ salt; tkey = PBKDF2(password, saltp, iterations, keyLength);
+   *  key = KDF-HMAC-SHA2(tkey, "kerberos", keyLength). `iterations` defaults to 32768. */
+  stringToKey(password: string | Buffer, salt: string | Buffer, iterations?: number): Buffer;
+}
+
+interface Sha2Params {
+  readonly etype: number;
+  readonly name: string;
+  readonly hash: 'sha256' | 'sha384';
+  readonly keyLength: number;
+  /** Length of Kc and Ki, and of the truncated MAC (h), in bytes. */
+  readonly macLength: number;
+}
+
+const ZERO_IV = Buffer.alloc(AES_BLOCK);
+const KERBEROS = Buffer.from('kerberos', 'ascii');
+
+/** RFC 8009 KDF-HMAC-SHA2 (SP 800-108 counter mode, empty context); `bytes` ≤ one HMAC output. */
+export function kdfHmacSha2(hash: 'sha256' | 'sha384', key: Buffer, label: Buffer, bytes: number): Buffer {
+  const prefix = Buffer.alloc(4);
+  prefix.writeUInt32BE(1, 0);
+  const bits = Buffer.alloc(4);
+  bits.writeUInt32BE(bytes * 8, 0);
+  const mac = createHmac(hash, key).update(Buffer.concat([prefix, label, Buffer.of(0), bits])).digest();
+  return mac.subarray(0, bytes);
+}
+
+function makeAesSha2(params: Sha2Params): AesSha2EncryptionType {
+  const { etype, name, hash, keyLength, macLength } = params;
+  const mac = (key: Buffer, data: Buffer): Buffer => createHmac(hash, key).update(data).digest().subarray(0, macLength);
+  const ke = (key: Buffer, usage: number): Buffer => {
+    requireKeyLength(key, keyLength, name);
+    return kdfHmacSha2(hash, key, usageConstant(usage, KEY_PURPOSE.encryption), keyLength);
+  };
+  const ki = (key: Buffer, usage: number): Buffer =>
+    kdfHmacSha2(hash, key, usageConstant(usage, KEY_PURPOSE.integrity), macLength);
+
+  return {
+    etype,
+    name,
+    keyLength,
+    checksumLength: macLength,
+
+    encrypt(key, usage, plaintext, confounder) {
+      const encryptionKey = ke(key, usage);
+      const data = Buffer.concat([confounderOf(AES_BLOCK, confounder), plaintext]);
+      const c = aesCtsEncrypt(encryptionKey, data, ZERO_IV);
+      return Buffer.concat([c, mac(ki(key, usage), Buffer.concat([ZERO_IV, c]))]);
+    },
+
+    decrypt(key, usage, ciphertext) {
+      if (ciphertext.length < AES_BLOCK + macLength) {
+        throw new KerberosCryptoError(`${name}: ciphertext of ${ciphertext.length} bytes is too short`);
+      }
+      const encryptionKey = ke(key, usage);
+      const split = ciphertext.length - macLength;
+      const c = ciphertext.subarray(0, split);
+      // Encrypt-then-MAC: verify before touching the cipher.
+      if (!macEquals(mac(ki(key, usage), Buffer.concat([ZERO_IV, c])), ciphertext.subarray(split))) {
+        throw integrityFailure(name);
+      }
+      return aesCtsDecrypt(encryptionKey, c, ZERO_IV).subarray(AES_BLOCK);
+    },
+
+    checksum(key, usage, data) {
+      requireKeyLength(key, keyLength, name);
+      return mac(kdfHmacSha2(hash, key, usageConstant(usage, KEY_PURPOSE.checksum), macLength), data);
+    },
+
+    stringToKey(password, salt, iterations = 32768) {
+      if (!Number.isInteger(iterations) || iterations < 1 || iterations > 0xffffffff) {
+        throw new RangeError(`iteration count must be 1 to 2^32-1, got ${iterations}`);
+      }
+      const saltBytes = typeof salt === 'string' ? Buffer.from(salt, 'utf8') : salt;
+      const saltp = Buffer.concat([Buffer.from(name, 'ascii'), Buffer.of(0), saltBytes]);
+      const tkey = pbkdf2Sync(password, saltp, iterations, keyLength, hash);
+      return kdfHmacSha2(hash, tkey, KERBEROS, keyLength);
+    },
+  };
+}
+
+export const aes128CtsHmacSha256_128: AesSha2EncryptionType = makeAesSha2({
+  etype: 19,
+  name: 'aes128-cts-hmac-sha256-128',
+  hash: 'sha256',
+  keyLength: 16,
+  macLength: 16,
+});
+
+export const aes256CtsHmacSha384_192: AesSha2EncryptionType = makeAesSha2({
+  etype: 20,
+  name: 'aes256-cts-hmac-sha384-192',
+  hash: 'sha384',
+  keyLength: 32,
+  macLength: 24,
+});
