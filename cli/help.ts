@@ -15,10 +15,16 @@ Commands:
   user list                        List users, one per line: NAME<TAB>GROUP,GROUP
   user remove NAME                 Remove a user.
   config show                      Print the effective configuration like 'winrm get winrm/config'.
+  firewall show [ADDRESS]          Print the network profile of each interface, LocalSubnet, the
+                                   firewall rules and the Service address filters.
+  firewall test ADDRESS [--port PORT] [--profile PROFILE | --local ADDRESS]
+                                   Whether a connection from ADDRESS to PORT (default: the HTTP
+                                   port) is let in, and by which rule: for each profile, for one,
+                                   or for the profile of the interface holding a local address.
   help, --help                     Show this help.
   --version                        Print the version.
 
-Options for serve, user and config:
+Options for serve, user, config and firewall:
   --config FILE                    Read settings from a .yaml/.yml or .toml file.
   --set KEY=VALUE                  Set one setting (repeatable; wins over the file), e.g.
                                    --set Service.Auth.Basic=false

@@ -2,6 +2,7 @@
 import { ConfigError } from '../config/config-error.js';
 import { UserStoreError } from '../users/user-store-error.js';
 import { runConfigCommand } from './config-command.js';
+import { runFirewallCommand } from './firewall-command.js';
 import { HELP_TEXT } from './help.js';
 import { withProcessDefaults, type CliIo, type OutputStream } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -30,6 +31,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return runUserCommand(rest, io);
     case 'config':
       return runConfigCommand(rest, io);
+    case 'firewall':
+      return runFirewallCommand(rest, io);
     case 'help':
     case '--help':
     case '-h':

@@ -3,7 +3,9 @@ import { extname } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './config-error.js';
+import { CONFIG_KEYS } from './keys.js';
 import type { RawConfigValue } from './parse-value.js';
+import { resolveConfigKey } from './resolve-key.js';
 
 /** One setting read from a file: its dotted name as written (not yet matched to a key) and value. */
 export interface FileSetting {
@@ -15,15 +17,24 @@ function isTable(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
+/** A structured ('json') setting takes its list or table whole, e.g. Firewall.Rules. */
+function isStructuredSetting(name: string): boolean {
+  const key = resolveConfigKey(name);
+  return key !== undefined && CONFIG_KEYS[key].type === 'json';
+}
+
 /**
  * Turns `{ Service: { Auth: { Basic: false } } }` into `Service.Auth.Basic = false`, so a file may
- * nest tables, use dotted names, or mix both.
+ * nest tables, use dotted names, or mix both. Lists are passed on as values: only a structured
+ * setting accepts one, and parseConfigValue says so for the others.
  */
 function flatten(table: Record<string, unknown>, prefix: string, into: FileSetting[], file: string): void {
   for (const [part, value] of Object.entries(table)) {
     const name = prefix === '' ? part : `${prefix}.${part}`;
-    if (isTable(value)) {
+    if (isTable(value) && !isStructuredSetting(name)) {
       flatten(value, name, into, file);
+    } else if (isTable(value) || Array.isArray(value)) {
+      into.push({ name, value });
     } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       into.push({ name, value });
     } else if (value === null) {
@@ -31,7 +42,7 @@ function flatten(table: Record<string, unknown>, prefix: string, into: FileSetti
       // setting; parseConfigValue rejects '' for numbers and booleans with a clear message.
       into.push({ name, value: '' });
     } else {
-      throw new ConfigError(`${file}: ${name} must be a single value, not ${Array.isArray(value) ? 'a list' : 'a date'}`);
+      throw new ConfigError(`${file}: ${name} must be a single value, not a date`);
     }
   }
 }

@@ -4,3 +4,4 @@ export { formatConfig } from './format.js';
 export { ensureStateDir, resolveStateDir, type StateDirEnvironment } from './state-dir.js';
 export { CONFIG_KEY_NAMES, READ_ONLY_KEYS } from './resolve-key.js';
 export type { RawConfigValue } from './parse-value.js';
+export type { JsonStructure, JsonValue } from './json-value.js';

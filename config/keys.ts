@@ -1,3 +1,6 @@
+import type { JsonStructure } from './json-value.js';
+import { DEFAULT_FIREWALL_RULES } from '../firewall/default-rules.js';
+
 /**
  * Every configuration setting, named as `winrm get winrm/config` names it, with Windows' default.
  *
@@ -61,6 +64,28 @@ export const CONFIG_KEYS = {
   'Winrs.MaxProcessesPerShell': { type: 'number', default: 2147483647, description: 'Commands one shell may run at once.' },
   'Winrs.MaxMemoryPerShellMB': { type: 'number', default: 2147483647, description: 'Memory one shell may use (not enforced yet).' },
   'Winrs.MaxShellsPerUser': { type: 'number', default: 2147483647, description: 'Shells one user may have open.' },
+  'Firewall.Enabled': {
+    type: 'boolean',
+    default: true,
+    description: 'winrmd: apply the firewall rules to each connection (Windows\' firewall for WinRM); false lets every address through to the Service filters.',
+  },
+  'Firewall.DefaultProfile': {
+    type: 'string',
+    default: 'Public',
+    description: 'winrmd: network profile (Domain, Private, Public) of interfaces Firewall.Profiles does not name; loopback is Private.',
+  },
+  'Firewall.Profiles': {
+    type: 'string',
+    default: '',
+    description: 'winrmd: network profile per interface name or local CIDR block, e.g. eth0=Private,10.9.0.0/16=Domain.',
+  },
+  'Firewall.Rules': {
+    type: 'json',
+    default: DEFAULT_FIREWALL_RULES,
+    itemName: 'Rule',
+    description:
+      'winrmd: inbound rules (Name, Enabled, Profiles, Action, LocalPort, RemoteAddress); default: Windows\' WinRM rules, any address on Domain and Private, LocalSubnet on Public.',
+  },
   'Listener.Address': { type: 'string', default: '*', description: 'winrmd: address the listeners bind (--bind); * is every address.' },
   'Listener.HTTP.Enabled': { type: 'boolean', default: true, description: 'winrmd: run the HTTP listener.' },
   'Listener.HTTPS.Enabled': { type: 'boolean', default: true, description: 'winrmd: run the HTTPS listener.' },
@@ -91,14 +116,17 @@ export const CONFIG_KEYS = {
 } as const satisfies Record<string, ConfigKeySpec>;
 
 export interface ConfigKeySpec {
-  readonly type: 'string' | 'number' | 'boolean';
-  readonly default: string | number | boolean;
+  /** 'json': a structured value (a list or table), checked by the module that owns the setting. */
+  readonly type: 'string' | 'number' | 'boolean' | 'json';
+  readonly default: string | number | boolean | JsonStructure;
+  /** For a 'json' list of tables: what `winrmd config show` calls each item. */
+  readonly itemName?: string;
   readonly description: string;
 }
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
-type ValueOf<T extends ConfigKeySpec['type']> = T extends 'string' ? string : T extends 'number' ? number : boolean;
+type ValueOf<T extends ConfigKeySpec['type']> = T extends 'string' ? string : T extends 'number' ? number : T extends 'boolean' ? boolean : JsonStructure;
 
 /** The effective configuration: one value per key, typed by the key's spec. */
 export type Config = { readonly [K in ConfigKey]: ValueOf<(typeof CONFIG_KEYS)[K]['type']> };

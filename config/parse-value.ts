@@ -1,7 +1,13 @@
 import { ConfigError } from './config-error.js';
 import { CONFIG_KEYS, type Config, type ConfigKey } from './keys.js';
+import { checkStringSetting, parseStructuredSetting } from './validators.js';
 
-export type RawConfigValue = string | number | boolean;
+/** A list or table from a YAML/TOML file: only 'json' settings take one. */
+export type StructuredRawValue = readonly unknown[] | { readonly [key: string]: unknown };
+
+export type RawConfigValue = string | number | boolean | StructuredRawValue;
+
+type ScalarRawValue = string | number | boolean;
 
 // Windows stores these settings as DWORDs, so anything larger would not round-trip through a client
 // that reads them back.
@@ -12,15 +18,16 @@ const MAX_PORT = 65535;
 const CHOICES: Partial<Record<ConfigKey, readonly string[]>> = {
   'Service.Auth.CbtHardeningLevel': ['None', 'Relaxed', 'Strict'],
   'Winrmd.LogLevel': ['fatal', 'error', 'warn', 'info', 'debug', 'trace'],
+  'Firewall.DefaultProfile': ['Domain', 'Private', 'Public'],
 };
 
 const PORT_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>(['Service.DefaultPorts.HTTP', 'Service.DefaultPorts.HTTPS']);
 
-function describe(raw: RawConfigValue): string {
+function describe(raw: ScalarRawValue): string {
   return typeof raw === 'string' ? `'${raw}'` : String(raw);
 }
 
-function parseBoolean(key: ConfigKey, raw: RawConfigValue): boolean {
+function parseBoolean(key: ConfigKey, raw: ScalarRawValue): boolean {
   if (typeof raw === 'boolean') return raw;
   if (typeof raw === 'string') {
     // Windows writes "true"/"false" but reads them in any case.
@@ -31,7 +38,7 @@ function parseBoolean(key: ConfigKey, raw: RawConfigValue): boolean {
   throw new ConfigError(`${key} must be true or false, not ${describe(raw)}`);
 }
 
-function parseNumber(key: ConfigKey, raw: RawConfigValue): number {
+function parseNumber(key: ConfigKey, raw: ScalarRawValue): number {
   let value: number | undefined;
   if (typeof raw === 'number') value = raw;
   // Only plain digits: Number() would also take '', '0x1f', '1e3' and ' ', none of which Windows accepts.
@@ -44,11 +51,14 @@ function parseNumber(key: ConfigKey, raw: RawConfigValue): number {
   return value;
 }
 
-function parseString(key: ConfigKey, raw: RawConfigValue): string {
+function parseString(key: ConfigKey, raw: ScalarRawValue): string {
   // A YAML or TOML file may type `ComputerName = 1234` as a number; the user meant the text.
   const value = String(raw);
   const choices = CHOICES[key];
-  if (choices === undefined) return value;
+  if (choices === undefined) {
+    checkStringSetting(key, value);
+    return value;
+  }
   const match = choices.find((choice) => choice.toLowerCase() === value.trim().toLowerCase());
   if (match === undefined) throw new ConfigError(`${key} must be one of ${choices.join(', ')}, not ${describe(raw)}`);
   return match;
@@ -60,6 +70,8 @@ function parseString(key: ConfigKey, raw: RawConfigValue): string {
  */
 export function parseConfigValue<K extends ConfigKey>(key: K, raw: RawConfigValue): Config[K] {
   const type = CONFIG_KEYS[key].type;
+  if (type === 'json') return parseStructuredSetting(key, raw) as Config[K];
+  if (typeof raw === 'object') throw new ConfigError(`${key} must be a single value, not ${Array.isArray(raw) ? 'a list' : 'a table'}`);
   // The switch on the spec's type guarantees the value matches Config[K], which TypeScript cannot
   // follow through a generic key.
   switch (type) {

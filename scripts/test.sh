@@ -30,8 +30,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test setup: installing ${missing[*]} from Debian's packages"
     export DEBIAN_FRONTEND=noninteractive
-    # krb5-config asks for a default realm and its servers; answer "none" so nothing prompts and the
-    # system krb5.conf names no realm (the tests bring their own configuration).
+    # krb5-config asks for a default realm and its servers: preseed empty answers (and run
+    # noninteractive) so nothing prompts; the system krb5.conf stays the package's stock one, which the
+    # tests never read (they bring their own configuration).
     if command -v debconf-set-selections >/dev/null 2>&1; then
       debconf-set-selections <<'EOF'
 krb5-config krb5-config/read_conf boolean true
@@ -41,7 +42,6 @@ krb5-config krb5-config/kerberos_servers string
 krb5-config krb5-config/admin_server string
 krb5-config krb5-config/add_servers boolean false
 krb5-kdc krb5-kdc/debconf boolean false
-krb5-admin-server krb5-admin-server/kadmind boolean false
 EOF
     fi
     # Keep the packages' maintainer scripts from starting krb5kdc/kadmind: on machines without a

@@ -11,6 +11,8 @@ import type { Principal } from './principal.js';
 export interface AuthGateSettings {
   readonly basicEnabled: boolean;
   readonly negotiateEnabled: boolean;
+  /** A keytab gave us keys and Service.Auth.Kerberos is on: the Kerberos scheme is offered too. */
+  readonly kerberosEnabled: boolean;
   readonly allowUnencrypted: boolean;
 }
 
@@ -56,7 +58,11 @@ export class AuthGate {
 
   /** The WWW-Authenticate values of a 401: one per enabled scheme. */
   challenges(): string[] {
-    return [...(this.settings.negotiateEnabled ? ['Negotiate'] : []), ...(this.settings.basicEnabled ? ['Basic realm="WSMAN"'] : [])];
+    return [
+      ...(this.settings.negotiateEnabled ? ['Negotiate'] : []),
+      ...(this.settings.kerberosEnabled ? ['Kerberos'] : []),
+      ...(this.settings.basicEnabled ? ['Basic realm="WSMAN"'] : []),
+    ];
   }
 
   async authenticate(attempt: AuthAttempt): Promise<AuthDecision> {
@@ -69,6 +75,7 @@ export class AuthGate {
     if ((scheme === 'negotiate' || scheme === 'ntlm') && this.settings.negotiateEnabled) {
       return this.handshake(scheme === 'ntlm' ? 'NTLM' : 'Negotiate', token, attempt);
     }
+    if (scheme === 'kerberos' && this.settings.kerberosEnabled) return this.handshake('Kerberos', token, attempt);
     return this.deny(`scheme ${scheme} not enabled`);
   }
 

@@ -3,7 +3,7 @@ import type { SecurityContext } from '../auth/security-context.js';
 import type { Principal } from './principal.js';
 
 /** The HTTP scheme names for connection-bound mechanisms, spelt as the client spelt them back to it. */
-export type ContextScheme = 'Negotiate' | 'NTLM';
+export type ContextScheme = 'Negotiate' | 'NTLM' | 'Kerberos';
 
 /**
  * What one TCP (or TLS) connection has proved about its client. NTLM and Kerberos over HTTP are

@@ -8,6 +8,7 @@ import { connectionSecurityOf } from './connection-security.js';
 import { decryptRequest, encryptReply, isEncryptedBody } from './message-encryption.js';
 import { decodeSoapBody, encodeSoapReply, type BodyCharset } from './request-text.js';
 import { dispatchEnvelope, faultEnvelope, type DispatcherSettings, type DispatchResult } from './wsman-dispatch.js';
+import type { ConnectionFirewall } from '../firewall/index.js';
 
 export interface ListenerOptions {
   readonly transport: 'http' | 'https';
@@ -23,6 +24,8 @@ export interface ListenerOptions {
   readonly dispatcher: DispatcherSettings;
   readonly log: Logger;
   readonly logBodies: boolean;
+  /** Firewall and Service.IPv4Filter/IPv6Filter: refuses connections before any byte is read. */
+  readonly firewall?: ConnectionFirewall;
 }
 
 /** Windows' HTTP.sys names itself so on every reply; some clients log it, tests diff it. */
@@ -51,6 +54,7 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
     ...(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key } }),
   });
   app.server.maxConnections = options.maxConnections;
+  options.firewall?.guard(app.server, options.transport);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {

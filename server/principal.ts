@@ -4,7 +4,7 @@ export interface Principal {
   readonly name: string;
   readonly groups: readonly string[];
   /** The HTTP scheme that proved it. */
-  readonly authScheme: 'Basic' | 'Negotiate' | 'NTLM';
+  readonly authScheme: 'Basic' | 'Negotiate' | 'NTLM' | 'Kerberos';
 }
 
 /** Shells belong to an account; account names compare without case, as on Windows. */

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { localAccountName } from '../auth/basic.js';
+import { KerberosAcceptor, looksLikeKerberos } from '../auth/kerberos/index.js';
 import { looksLikeNtlm, NtlmAcceptor, type ChannelBindingPolicy, type NtlmServerNames } from '../auth/ntlm/index.js';
 import type { SecurityContext } from '../auth/security-context.js';
 import { withSpnegoMic } from '../auth/spnego/gss-mic-adapter.js';
@@ -7,6 +8,7 @@ import { looksLikeSpnego } from '../auth/spnego/neg-token.js';
 import { SpnegoAcceptor } from '../auth/spnego/negotiate-acceptor.js';
 import type { UserStore } from '../users/index.js';
 import type { ContextFactory } from './auth-gate.js';
+import type { KerberosService } from './kerberos-setup.js';
 
 export interface ContextSettings {
   readonly users: UserStore;
@@ -14,12 +16,15 @@ export interface ContextSettings {
   /** MD5 of the HTTPS listener's channel bindings; NTLM on HTTPS compares the client's with it. */
   readonly httpsChannelBindingHash: Buffer | undefined;
   readonly channelBindingPolicy: ChannelBindingPolicy;
+  /** Undefined when no usable keytab was found: then Kerberos tokens are refused. */
+  readonly kerberos: KerberosService | undefined;
 }
 
 /**
  * Chooses the acceptor for the first token of a Negotiate (or NTLM) handshake: raw NTLMSSP, as
  * pywinrm, requests-ntlm, curl and Go's clients send it, or SPNEGO wrapping NTLM, as Windows and
- * pyspnego send it. Kerberos joins here later.
+ * pyspnego send it; a raw Kerberos AP-REQ (pywinrm, the Kerberos scheme), or SPNEGO offering
+ * Kerberos, when a keytab gave us keys.
  */
 export function createContextFactory(settings: ContextSettings): ContextFactory {
   return (firstToken, isTls) => {
@@ -34,10 +39,23 @@ export function createContextFactory(settings: ContextSettings): ContextFactory 
         channelBindingHash: isTls ? settings.httpsChannelBindingHash : undefined,
         channelBindingPolicy: settings.channelBindingPolicy,
       });
+    const { kerberos } = settings;
+    const krb5 = (): KerberosAcceptor | undefined =>
+      kerberos === undefined
+        ? undefined
+        : new KerberosAcceptor({
+            keys: kerberos.keys,
+            acceptedRealms: kerberos.acceptedRealms,
+            maxClockSkewMs: kerberos.maxClockSkewMs,
+            replayCache: kerberos.replayCache,
+            channelBindingHash: isTls ? settings.httpsChannelBindingHash : undefined,
+            channelBindingPolicy: settings.channelBindingPolicy,
+          });
     if (looksLikeNtlm(firstToken)) return ntlm();
+    if (looksLikeKerberos(firstToken)) return krb5();
     // Under SPNEGO the mechListMIC exchange uses NTLM's signing and resets its RC4 state.
     if (looksLikeSpnego(firstToken)) {
-      return new SpnegoAcceptor((mech): SecurityContext | undefined => (mech === 'NTLM' ? withSpnegoMic(ntlm()) : undefined));
+      return new SpnegoAcceptor((mech): SecurityContext | undefined => (mech === 'NTLM' ? withSpnegoMic(ntlm()) : krb5()));
     }
     return undefined;
   };

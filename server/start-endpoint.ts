@@ -8,9 +8,11 @@ import { buildListener } from './http-listener.js';
 import type { Logger } from './logger.js';
 import { LoginThrottle } from './login-throttle.js';
 import { createServiceState } from './service-state.js';
+import { loadKerberosService } from './kerberos-setup.js';
 import { createContextFactory, defaultNtlmNames } from './security-contexts.js';
 import { channelBindingHashFor } from './tls-binding.js';
 import { loadTlsIdentity } from './tls-certificate.js';
+import { ConnectionFirewall, firewallSettingsFrom } from '../firewall/index.js';
 
 export interface RunningEndpoint {
   /** Bound ports by transport (useful when the config asked for port 0). */
@@ -25,6 +27,8 @@ const PRODUCT_VERSION = 'OS: 10.0.20348 SP: 0.0 Stack: 3.0';
 
 /** Starts the listeners the configuration enables and serves until close(). */
 export async function startEndpoint(config: Config, stateDir: string, users: UserStore, log: Logger): Promise<RunningEndpoint> {
+  // Issue 6: built first, so that a bad firewall setting stops the start before anything runs.
+  const firewall = new ConnectionFirewall(firewallSettingsFrom(config), { log });
   const service = createServiceState(config, log);
   const { shells } = service;
   const machineName = config['Winrmd.ComputerName'] !== '' ? config['Winrmd.ComputerName'] : hostname();
@@ -32,10 +36,12 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
     ? await loadTlsIdentity(config['Listener.HTTPS.CertificateFile'], config['Listener.HTTPS.KeyFile'], stateDir)
     : undefined;
   if (tls !== undefined) log.info({ event: 'certificate', source: tls.source, thumbprintSha256: tls.thumbprintSha256 }, 'HTTPS certificate');
+  const kerberos = await loadKerberosService(config, log);
   const gate = new AuthGate(
     {
       basicEnabled: config['Service.Auth.Basic'],
       negotiateEnabled: config['Service.Auth.Negotiate'],
+      kerberosEnabled: kerberos !== undefined,
       allowUnencrypted: config['Service.AllowUnencrypted'],
     },
     users,
@@ -45,11 +51,12 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
       names: defaultNtlmNames(machineName),
       httpsChannelBindingHash: tls === undefined ? undefined : channelBindingHashFor(tls.cert),
       channelBindingPolicy: cbtPolicy(config['Service.Auth.CbtHardeningLevel']),
+      kerberos,
     }),
     log,
   );
   const profiles = [
-    ...(config['Service.Auth.Negotiate'] ? (['spnego-kerberos'] as const) : []),
+    ...(config['Service.Auth.Negotiate'] || kerberos !== undefined ? (['spnego-kerberos'] as const) : []),
     ...(config['Service.Auth.Basic'] ? (['basic'] as const) : []),
   ];
   const dispatcher = { machineName, identify: { productVendor: PRODUCT_VENDOR, productVersion: PRODUCT_VERSION, profiles } };
@@ -64,6 +71,7 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
     dispatcher,
     log,
     logBodies: config['Winrmd.LogBodies'],
+    firewall,
   };
 
   const apps: FastifyInstance[] = [];
@@ -90,6 +98,7 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
     certificateThumbprint: tls?.thumbprintSha256,
     async close() {
       await Promise.all(apps.map((a) => a.close()));
+      firewall.close();
       await shells.closeAll();
     },
   };

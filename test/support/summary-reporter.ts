@@ -28,7 +28,10 @@ function anyTestRan(task: RunnerTask): boolean {
 function count(task: RunnerTask, brokenAncestor: boolean, counts: Counts): void {
   if (task.type === 'test') {
     const state = task.result?.state;
+    // Skipped by declaration (it.skip, skipIf, describe.skip): vitest gives such tests no result.
+    const declaredSkip = state === undefined && (task.mode === 'skip' || task.mode === 'todo');
     if (state === 'pass') counts.passed += 1;
+    else if (declaredSkip && !brokenAncestor) counts.skipped += 1;
     else if (state === 'skip' || state === 'todo') {
       if (brokenAncestor) counts.failed += 1;
       else counts.skipped += 1;

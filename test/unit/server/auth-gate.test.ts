@@ -25,7 +25,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const OPEN: AuthGateSettings = { basicEnabled: true, negotiateEnabled: false, allowUnencrypted: true };
+const OPEN: AuthGateSettings = { basicEnabled: true, negotiateEnabled: false, kerberosEnabled: false, allowUnencrypted: true };
 
 function gate(settings: AuthGateSettings = OPEN, throttle = new LoginThrottle()): AuthGate {
   return new AuthGate(settings, users, throttle, () => undefined, log);
@@ -119,14 +119,14 @@ describe('AuthGate', () => {
   );
 
   it('refuses Basic over HTTP unless AllowUnencrypted', async () => {
-    const strict = gate({ basicEnabled: true, negotiateEnabled: false, allowUnencrypted: false });
+    const strict = gate({ basicEnabled: true, negotiateEnabled: false, kerberosEnabled: false, allowUnencrypted: false });
     expectDeny(await strict.authenticate(attempt(basic('alice', 'alice-pw'), { isTls: false })));
     expectAllow(await strict.authenticate(attempt(basic('alice', 'alice-pw'), { isTls: true })), 'alice', [ADMINISTRATORS]);
     expectAllow(await gate(OPEN).authenticate(attempt(basic('alice', 'alice-pw'), { isTls: false })), 'alice', [ADMINISTRATORS]);
   });
 
   it('denies Basic when it is disabled, offering no challenge', async () => {
-    const disabled = gate({ basicEnabled: false, negotiateEnabled: false, allowUnencrypted: true });
+    const disabled = gate({ basicEnabled: false, negotiateEnabled: false, kerberosEnabled: false, allowUnencrypted: true });
     expect(disabled.challenges()).toEqual([]);
     expectDeny(await disabled.authenticate(attempt(basic('alice', 'alice-pw'))), []);
     expectDeny(await disabled.authenticate(attempt(undefined)), []);

@@ -39,8 +39,9 @@ function gate(): AuthGate {
     names: defaultNtlmNames('srv01.example.test'),
     httpsChannelBindingHash: undefined,
     channelBindingPolicy: 'Relaxed',
+    kerberos: undefined,
   });
-  return new AuthGate({ basicEnabled: true, negotiateEnabled: true, allowUnencrypted: false }, users, new LoginThrottle(), factory, log);
+  return new AuthGate({ basicEnabled: true, negotiateEnabled: true, kerberosEnabled: false, allowUnencrypted: false }, users, new LoginThrottle(), factory, log);
 }
 
 function leg(g: AuthGate, connection: ConnectionSecurity, authorization: string | undefined): Promise<AuthDecision> {
