@@ -35,7 +35,7 @@ export const CONFIG_KEYS = {
   'Service.Auth.Negotiate': {
     type: 'boolean',
     default: true,
-    description: 'Negotiate authentication: NTLM, raw or inside SPNEGO (also the HTTP NTLM scheme); Kerberos not yet.',
+    description: 'Negotiate authentication: NTLM or Kerberos, raw or inside SPNEGO (the HTTP NTLM scheme is accepted too).',
   },
   'Service.Auth.Certificate': { type: 'boolean', default: false, description: 'Client certificate authentication (not implemented).' },
   'Service.Auth.CredSSP': { type: 'boolean', default: false, description: 'CredSSP authentication (not implemented).' },
