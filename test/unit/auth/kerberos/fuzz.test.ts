@@ -11,7 +11,7 @@ import { parseGssChecksum } from '../../../../auth/kerberos/authenticator-checks
 import { KerberosMessageError } from '../../../../auth/kerberos/errors.js';
 import { parseGssKrb5Token } from '../../../../auth/kerberos/gss-token.js';
 import { MessageSecurityError } from '../../../../auth/security-context.js';
-import { prng } from '../spnego/prng.js';
+import { prng } from '../../../support/prng.js';
 import { establish, makeAcceptor, service } from './harness.js';
 import {
   MIT_AP_REP,

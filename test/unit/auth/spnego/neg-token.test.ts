@@ -12,7 +12,7 @@ import {
 import { OID, mechanismForOid } from '../../../../auth/spnego/oids.js';
 import * as capture from './captures.js';
 import { OIDS, der, mechTypeList, negTokenInit, negTokenResp, rawResp } from './compose.js';
-import { prng } from './prng.js';
+import { prng } from '../../../support/prng.js';
 
 /** `[n] EXPLICIT inner`. */
 function ctx(tagNumber: number, inner: asn1js.BaseBlock): asn1js.Constructed {

@@ -6,7 +6,7 @@ import type { SpnegoMechanism } from '../../../../auth/spnego/oids.js';
 import * as capture from './captures.js';
 import { OIDS, der, mechTypeList, negTokenInit, negTokenResp } from './compose.js';
 import { FakeMechanism, IDENTITY, MicLessMechanism, testMic } from './fake-mechanism.js';
-import { prng } from './prng.js';
+import { prng } from '../../../support/prng.js';
 
 const NEGOTIATE = Buffer.from('4e544c4d5353500001000000378208e000000000000000000000000000000000', 'hex');
 const AUTHENTICATE = Buffer.concat([Buffer.from('NTLMSSP\0', 'latin1'), Buffer.from([3, 0, 0, 0]), Buffer.alloc(60, 1)]);

@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ENCRYPTION_PROTOCOL, unframeEncrypted } from '../../../../protocol/encryption/multipart-encrypted.js';
-import { prng } from './prng.js';
+import { prng } from '../../../support/prng.js';
 
 const random = prng(42);
 const B = '--Encrypted Boundary';

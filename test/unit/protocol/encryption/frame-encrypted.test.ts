@@ -5,7 +5,7 @@ import {
   unframeEncrypted,
   type EncryptedPart,
 } from '../../../../protocol/encryption/multipart-encrypted.js';
-import { prng } from './prng.js';
+import { prng } from '../../../support/prng.js';
 
 const SOAP = 'application/soap+xml;charset=UTF-8';
 

@@ -5,7 +5,7 @@ import {
   frameEncrypted,
   unframeEncrypted,
 } from '../../../../protocol/encryption/multipart-encrypted.js';
-import { prng } from './prng.js';
+import { prng } from '../../../support/prng.js';
 
 const B = '--Encrypted Boundary';
 const HEAD1 = `${B}\r\n\tContent-Type: application/HTTP-SPNEGO-session-encrypted\r\n`;
