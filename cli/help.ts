@@ -8,11 +8,14 @@ Commands:
       --bind ADDRESS               Address to listen on (Listener.Address; * is every address).
       --http-port PORT             HTTP port (Service.DefaultPorts.HTTP; 0 picks a free port).
       --https-port PORT            HTTPS port (Service.DefaultPorts.HTTPS; 0 picks a free port).
-  user add NAME --password-stdin [--group GROUP]...
+  user add NAME --password-stdin [--group GROUP]... [--os-user ACCOUNT] [--create-os-user]
                                    Add a user; the password is the first line of standard input.
                                    Users need a group to get in: pass --group Administrators
                                    (or --group 'Remote Management Users'). Default: no groups.
-  user list                        List users, one per line: NAME<TAB>GROUP,GROUP
+                                   Their shells run as the Linux account named NAME, or ACCOUNT
+                                   with --os-user; --create-os-user creates that account (root
+                                   only: useradd with a home directory and no password).
+  user list                        List users, one per line: NAME<TAB>GROUP,GROUP<TAB>ACCOUNT
   user remove NAME                 Remove a user.
   config show                      Print the effective configuration like 'winrm get winrm/config'.
   firewall show [ADDRESS]          Print the network profile of each interface, LocalSubnet, the
@@ -21,10 +24,18 @@ Commands:
                                    Whether a connection from ADDRESS to PORT (default: the HTTP
                                    port) is let in, and by which rule: for each profile, for one,
                                    or for the profile of the interface holding a local address.
+  events [--follow] [--id ID]... [--since TIME] [--xml]
+                                   Print the security events serve recorded (the events file in
+                                   the state directory), oldest first, as JSON lines or, with
+                                   --xml, as Windows event XML. --id keeps those EventIDs (4624,
+                                   4625...); --since a time (2024-05-01T12:00:00Z) or an age (10m,
+                                   2h, 7d); --follow prints new events as they come.
+  health [--timeout MS]            Check that each enabled listener answers an unauthenticated
+                                   POST /wsman with 401 (exit 0), else exit 1; one line of output.
   help, --help                     Show this help.
   --version                        Print the version.
 
-Options for serve, user, config and firewall:
+Options for serve, user, config, firewall, events and health:
   --config FILE                    Read settings from a .yaml/.yml or .toml file.
   --set KEY=VALUE                  Set one setting (repeatable; wins over the file), e.g.
                                    --set Service.Auth.Basic=false

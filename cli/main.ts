@@ -2,7 +2,9 @@
 import { ConfigError } from '../config/config-error.js';
 import { UserStoreError } from '../users/user-store-error.js';
 import { runConfigCommand } from './config-command.js';
+import { runEventsCommand } from './events-command.js';
 import { runFirewallCommand } from './firewall-command.js';
+import { runHealthCommand } from './health-command.js';
 import { HELP_TEXT } from './help.js';
 import { withProcessDefaults, type CliIo, type OutputStream } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -33,6 +35,10 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return runConfigCommand(rest, io);
     case 'firewall':
       return runFirewallCommand(rest, io);
+    case 'events':
+      return runEventsCommand(rest, io);
+    case 'health':
+      return runHealthCommand(rest, io);
     case 'help':
     case '--help':
     case '-h':
@@ -53,7 +59,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
 
 function exitStatusFor(error: unknown): number {
   if (error instanceof UsageError || error instanceof ConfigError) return EXIT_USAGE;
-  if (error instanceof UserStoreError && (error.code === 'invalid-name' || error.code === 'invalid-group')) return EXIT_USAGE;
+  if (error instanceof UserStoreError && (error.code === 'invalid-name' || error.code === 'invalid-group' || error.code === 'invalid-os-user')) return EXIT_USAGE;
   return EXIT_FAILURE;
 }
 

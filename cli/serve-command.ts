@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ensureStateDir, loadConfig, resolveStateDir } from '../config/index.js';
 import { createLogger, type Logger } from '../server/logger.js';
+import { isValidOsAccountName } from '../accounts/index.js';
+import { currentProcessFacts } from '../server/account-mode.js';
 import { startEndpoint } from '../server/start-endpoint.js';
 import { ADMINISTRATORS, UserStore } from '../users/index.js';
 import { parseServeOptions } from './common-options.js';
@@ -30,17 +32,24 @@ export async function runServe(argv: readonly string[]): Promise<number> {
 /**
  * A fresh endpoint needs someone who can log in: like a new Windows machine, it gets a local
  * Administrator. The password is WINRMD_ADMIN_PASSWORD, or a generated one shown once on the
- * terminal (stderr), never in the log.
+ * terminal (stderr), never in the log. Its shells run as winrmd's own account (root when winrmd
+ * is root, as Windows' Administrator is the machine's superuser), since Linux has no account
+ * named Administrator.
  */
 async function bootstrapAdministrator(users: UserStore, log: Logger): Promise<void> {
   if (!(await users.isEmpty())) return;
   const fromEnvironment = process.env['WINRMD_ADMIN_PASSWORD'];
   const password = fromEnvironment !== undefined && fromEnvironment !== '' ? fromEnvironment : generatePassword();
-  await users.add(BOOTSTRAP_USER, password, [ADMINISTRATORS]);
-  log.info({ event: 'bootstrap-user', user: BOOTSTRAP_USER, passwordFrom: fromEnvironment ? 'WINRMD_ADMIN_PASSWORD' : 'generated' }, 'created the first user');
+  const own = currentProcessFacts().userName;
+  const osUser = isValidOsAccountName(own) ? own : undefined;
+  await users.add(BOOTSTRAP_USER, password, [ADMINISTRATORS], osUser);
+  log.info(
+    { event: 'bootstrap-user', user: BOOTSTRAP_USER, osUser, passwordFrom: fromEnvironment ? 'WINRMD_ADMIN_PASSWORD' : 'generated' },
+    'created the first user',
+  );
   if (password !== fromEnvironment) {
     process.stderr.write(
-      `\nwinrmd: created user ${BOOTSTRAP_USER} (group ${ADMINISTRATORS}) with password:\n\n    ${password}\n\n` +
+      `\nwinrmd: created user ${BOOTSTRAP_USER} (group ${ADMINISTRATORS}, Linux account ${osUser ?? BOOTSTRAP_USER}) with password:\n\n    ${password}\n\n` +
         'It is shown this once; change users with `winrmd user add|remove`.\n\n',
     );
   }

@@ -2,7 +2,10 @@
 import { loadConfig, type ConfigSources } from '../config/load.js';
 import { ensureStateDir, resolveStateDir } from '../config/state-dir.js';
 import { UserStore } from '../users/user-store.js';
-import { validateUserName } from '../users/names.js';
+import { validateOsUserName, validateUserName } from '../users/names.js';
+import { osAccountOf } from '../users/user-record.js';
+import { UserStoreError } from '../users/user-store-error.js';
+import { prepareOsAccount } from './os-account-setup.js';
 import { HELP_TEXT } from './help.js';
 import type { CliIo } from './io.js';
 import { COMMON_OPTIONS, parseCommonOptions, sourcesFromOptions } from './common-options.js';
@@ -26,6 +29,8 @@ async function add(argv: readonly string[], io: CliIo): Promise<number> {
     options: {
       ...COMMON_OPTIONS,
       group: { type: 'string', multiple: true },
+      'os-user': { type: 'string' },
+      'create-os-user': { type: 'boolean' },
       'password-stdin': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -36,19 +41,25 @@ async function add(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP_TEXT);
     return 0;
   }
-  const name = onePositional(positionals, 'winrmd user add NAME --password-stdin [--group GROUP]...');
+  const name = onePositional(positionals, 'winrmd user add NAME --password-stdin [--group GROUP]... [--os-user ACCOUNT] [--create-os-user]');
   // Passwords on the command line end up in shell history and in `ps` output for every local user.
   if (values['password-stdin'] !== true) {
     throw new UsageError('pass --password-stdin and give the password on standard input (never on the command line)');
   }
   // Check everything cheap before waiting for a password that would then be thrown away.
   validateUserName(name);
+  const osUser = values['os-user'];
+  // The account the user maps to must be nameable on Linux even when it is the user's own name.
+  validateOsUserName(osUser ?? name);
   const groups = values.group ?? [];
   const store = await openStore(sourcesFromOptions(values));
   const password = await readFirstLine(io.stdin);
   if (password === '') throw new UsageError('the password on standard input is empty');
+  const existing = await store.find(name);
+  if (existing !== undefined) throw new UserStoreError('exists', `user '${existing.name}' already exists`);
+  await prepareOsAccount(osAccountOf({ name, osUser }), name, values['create-os-user'] === true, io);
   await ensureStateDir(store.stateDir);
-  await store.add(name, password, groups);
+  await store.add(name, password, groups, osUser);
   io.stdout.write(`added user ${name} to ${store.path}\n`);
   if (groups.length === 0) {
     // No group is a legitimate choice, but almost always an oversight: say how to fix it.
@@ -65,7 +76,7 @@ async function list(argv: readonly string[], io: CliIo): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals.join(' ')}'; usage: winrmd user list`);
   const store = await openStore(sources);
-  for (const user of await store.list()) io.stdout.write(`${user.name}\t${user.groups.join(',')}\n`);
+  for (const user of await store.list()) io.stdout.write(`${user.name}\t${user.groups.join(',')}\t${osAccountOf(user)}\n`);
   return 0;
 }
 

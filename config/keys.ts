@@ -57,6 +57,22 @@ export const CONFIG_KEYS = {
   'Service.IPv6Filter': { type: 'string', default: '*', description: 'IPv6 addresses the listeners accept.' },
   'Service.CertificateThumbprint': { type: 'string', default: '', description: 'Read-only: SHA-256 thumbprint of the HTTPS certificate in use.' },
   'Service.AllowRemoteAccess': { type: 'boolean', default: true, description: 'Accept remote requests at all.' },
+  'Service.PowerShellPath': {
+    type: 'string',
+    default: '',
+    description:
+      'winrmd: the pwsh that runs `powershell[.exe] ...` command lines (Winrmd.CommandMapping); empty looks up pwsh on the command\'s PATH.',
+  },
+  'Service.AdministratorsGroup': {
+    type: 'string',
+    default: '',
+    description: 'winrmd: a Linux group (e.g. sudo or wheel) whose members are also Administrators; empty for none.',
+  },
+  'Service.RemoteManagementUsersGroup': {
+    type: 'string',
+    default: '',
+    description: 'winrmd: a Linux group whose members are also Remote Management Users; empty for none.',
+  },
   'Winrs.AllowRemoteShellAccess': { type: 'boolean', default: true, description: 'Allow remote shells.' },
   'Winrs.IdleTimeout': { type: 'number', default: 7200000, description: 'A shell with no request for this long is deleted, in ms.' },
   'Winrs.MaxConcurrentUsers': { type: 'number', default: 2147483647, description: 'Users that may have shells at once.' },
@@ -111,8 +127,64 @@ export const CONFIG_KEYS = {
     description: 'winrmd: output a command may hold unreceived before it is paused, in KiB.',
   },
   'Winrmd.ComputerName': { type: 'string', default: '', description: 'winrmd: name reported in faults; empty uses the host name.' },
+  'Winrmd.CommandMapping': {
+    type: 'string',
+    default: 'powershell,cmd,exit',
+    description:
+      'winrmd: the Windows command-line rules applied before the interpreter (powershell: to pwsh; cmd: cmd[.exe] /c; exit: exit /b N), comma-separated; empty turns them off.',
+  },
+  'Winrmd.NetbiosComputerName': {
+    type: 'string',
+    default: '',
+    description: 'winrmd: NetBIOS computer name in the NTLM CHALLENGE; empty: the host name\'s first label in capitals, at most 15 characters.',
+  },
+  'Winrmd.NetbiosDomainName': {
+    type: 'string',
+    default: '',
+    description: 'winrmd: NetBIOS domain name in the NTLM CHALLENGE; empty: the NetBIOS computer name, as a Windows host outside a domain reports.',
+  },
+  'Winrmd.DnsComputerName': {
+    type: 'string',
+    default: '',
+    description: 'winrmd: DNS computer name in the NTLM CHALLENGE; empty: the host name (Winrmd.ComputerName when set).',
+  },
+  'Winrmd.DnsDomainName': {
+    type: 'string',
+    default: '',
+    description: 'winrmd: DNS domain name in the NTLM CHALLENGE; empty: the host name\'s domain part, or the host name itself when it has none.',
+  },
+  'Winrmd.OsVersion': {
+    type: 'string',
+    default: '10.0.20348',
+    description: 'winrmd: Windows version (major.minor.build) in the NTLM CHALLENGE and Identify\'s ProductVersion; default Windows Server 2022.',
+  },
   'Winrmd.LogLevel': { type: 'string', default: 'info', description: 'winrmd: log level (fatal, error, warn, info, debug, trace).' },
   'Winrmd.LogBodies': { type: 'boolean', default: false, description: 'winrmd: log request and response envelopes (debug aid; may hold command data).' },
+  'Winrmd.Events.File': {
+    type: 'string',
+    default: 'events.jsonl',
+    description: 'winrmd: JSON-lines file of Windows-style security events (relative to the state directory); empty turns the file off.',
+  },
+  'Winrmd.Events.MaxFileSizekb': { type: 'number', default: 10240, description: 'winrmd: size at which the events file is rotated, in KiB.' },
+  'Winrmd.Events.MaxFiles': { type: 'number', default: 5, description: 'winrmd: events files kept, the current one included; the oldest is deleted.' },
+  'Winrmd.Events.Syslog': {
+    type: 'string',
+    default: '',
+    description: 'winrmd: also send events as RFC 5424 syslog to udp://HOST:PORT, tcp://HOST:PORT or unix:///PATH (a stream socket); empty: off.',
+  },
+  'Winrmd.Events.RedactPatterns': {
+    type: 'json',
+    default: [],
+    description: 'winrmd: extra regular expressions (case-insensitive) whose match, or its (?<secret>...) group, is redacted from recorded command lines.',
+  },
+  'Winrmd.Metrics.Port': { type: 'number', default: 0, description: 'winrmd: port of the Prometheus endpoint (GET /metrics); 0 turns it off.' },
+  'Winrmd.Metrics.Address': { type: 'string', default: '127.0.0.1', description: 'winrmd: address the Prometheus endpoint binds; * is every address.' },
+  'Winrmd.RunAsServiceAccount': {
+    type: 'boolean',
+    default: false,
+    description:
+      "winrmd: run every user's shells as winrmd's own account, with its environment, instead of each user's Linux account (needed without root for users mapped to other accounts).",
+  },
 } as const satisfies Record<string, ConfigKeySpec>;
 
 export interface ConfigKeySpec {

@@ -7,6 +7,8 @@ import { parseProfileAssignments } from '../firewall/profiles.js';
 import { firewallRulesToJson, parseFirewallRules } from '../firewall/rules.js';
 import { parseServiceFilter } from '../firewall/service-filter.js';
 import { FirewallSyntaxError } from '../firewall/syntax-error.js';
+import { parseOsVersion } from '../auth/ntlm/os-version.js';
+import { parseRuleNames } from '../shell/command-mapping/rules.js';
 import { ConfigError } from './config-error.js';
 import type { JsonStructure, JsonValue } from './json-value.js';
 import type { ConfigKey } from './keys.js';
@@ -16,6 +18,15 @@ const STRING_CHECKS: Partial<Record<ConfigKey, (value: string) => unknown>> = {
   'Firewall.Profiles': parseProfileAssignments,
   'Service.IPv4Filter': (value) => parseServiceFilter(value, 4),
   'Service.IPv6Filter': (value) => parseServiceFilter(value, 6),
+  'Winrmd.OsVersion': (value) => {
+    if (parseOsVersion(value) === undefined) {
+      throw new ConfigError(`Winrmd.OsVersion must be major.minor.build within 255.255.65535, e.g. 10.0.20348, not '${value}'`);
+    }
+  },
+  'Winrmd.CommandMapping': (value) => {
+    const { unknown } = parseRuleNames(value);
+    if (unknown.length > 0) throw new ConfigError(`Winrmd.CommandMapping: no rule named ${unknown.map((n) => `'${n}'`).join(', ')}`);
+  },
 };
 
 /** Parsers of 'json' settings: from a file's list or table, or JSON text, to the canonical form. */

@@ -28,6 +28,11 @@ export interface DropLogSink {
 export interface DropLogOptions {
   readonly maxLinesPerSecond?: number;
   readonly now?: () => number;
+  /**
+   * Told of every drop (for metrics and security events); `logged` says whether the rate limit
+   * let its line through, so that an event trail can follow the same limit as the log.
+   */
+  readonly onDrop?: (drop: DroppedConnection, logged: boolean) => void;
 }
 
 const WINDOW_MS = 1000;
@@ -36,6 +41,7 @@ export class DropLog {
   readonly #sink: DropLogSink;
   readonly #maxLines: number;
   readonly #now: () => number;
+  readonly #onDrop: ((drop: DroppedConnection, logged: boolean) => void) | undefined;
   #dropped = 0;
   #windowStart = Number.NEGATIVE_INFINITY;
   #linesInWindow = 0;
@@ -46,6 +52,7 @@ export class DropLog {
     this.#sink = sink;
     this.#maxLines = options.maxLinesPerSecond ?? 10;
     this.#now = options.now ?? Date.now;
+    this.#onDrop = options.onDrop;
   }
 
   /** Connections refused since start. */
@@ -64,9 +71,11 @@ export class DropLog {
     if (this.#linesInWindow < this.#maxLines) {
       this.#linesInWindow++;
       this.#sink.info({ event: 'firewall-drop', ...drop, dropped: this.#dropped }, 'connection refused');
+      this.#onDrop?.(drop, true);
       return;
     }
     this.#suppressed++;
+    this.#onDrop?.(drop, false);
     // The summary is due when the window ends, even if no further connection comes to trigger it.
     if (this.#timer === undefined) {
       this.#timer = setTimeout(() => {

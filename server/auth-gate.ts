@@ -2,11 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { localAccountName, parseBasicCredentials } from '../auth/basic.js';
 import { mayUseRemoteManagement } from '../auth/authorize.js';
 import type { SecurityContext } from '../auth/security-context.js';
-import type { UserStore } from '../users/index.js';
+import type { UserRecord, UserStore } from '../users/index.js';
 import type { ConnectionSecurity, ContextScheme } from './connection-security.js';
 import type { Logger } from './logger.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './principal.js';
+import { NO_OBSERVER, type AuthMechanism, type LogonFailure, type ServiceObserver } from '../events/signals.js';
+import { failureOf, peerOf, splitAccount } from './auth-signals.js';
 
 export interface AuthGateSettings {
   readonly basicEnabled: boolean;
@@ -26,6 +28,9 @@ export interface AuthAttempt {
   readonly isTls: boolean;
   readonly remoteAddress: string;
   readonly connection: ConnectionSecurity;
+  /** For the security events: the client's port and our id of its connection. */
+  readonly remotePort?: number | undefined;
+  readonly connectionId?: string | undefined;
 }
 
 export type AuthDecision =
@@ -42,6 +47,13 @@ export type AuthDecision =
   | { readonly kind: 'anonymous-identify' }
   | { readonly kind: 'deny'; readonly wwwAuthenticate: readonly string[]; readonly reason: string };
 
+/** A user's groups as authorization sees them. */
+export type GroupSource = (user: UserRecord) => Promise<readonly string[]>;
+
+function storeGroups(user: UserRecord): Promise<readonly string[]> {
+  return Promise.resolve(user.groups);
+}
+
 /**
  * Decides who a request comes from and whether they may use WinRM at all. Every refusal is a 401
  * with the schemes on offer, as Windows sends it: the client learns nothing about whether the
@@ -54,7 +66,13 @@ export class AuthGate {
     private readonly throttle: LoginThrottle,
     private readonly newContext: ContextFactory,
     private readonly log: Logger,
+    private readonly observer: ServiceObserver = NO_OBSERVER,
+    /** The groups authorization sees; Linux groups may add to the store's (server/linux-group-source.ts). */
+    private readonly groupsOf: GroupSource = storeGroups,
   ) {}
+
+  /** When each handshake's first token arrived, for the handshake latency the observer gets. */
+  private readonly handshakeStarts = new WeakMap<SecurityContext, number>();
 
   /** The WWW-Authenticate values of a 401: one per enabled scheme. */
   challenges(): string[] {
@@ -96,11 +114,18 @@ export class AuthGate {
     if (credentials === undefined) return this.deny('malformed Basic credentials');
     const userName = localAccountName(credentials.userName);
     await this.holdIfGuessing(attempt.remoteAddress);
+    const startedMs = Date.now();
     const user = await this.users.verify(userName, credentials.password);
-    if (user === undefined) return this.logonFailed(userName, 'Basic', attempt.remoteAddress);
+    if (user === undefined) {
+      // Asked only after the (equally slow) check failed, so the reply's timing still tells nothing.
+      const failure = (await this.users.find(userName)) === undefined ? 'unknown-user' : 'wrong-password';
+      return this.logonFailed(userName, 'Basic', attempt, 'wrong user name or password', 'Basic', startedMs, failure);
+    }
     this.throttle.recordSuccess(attempt.remoteAddress);
-    const principal = this.authorize(user.name, user.groups, 'Basic', attempt.remoteAddress);
+    const principal = this.authorize(user.name, await this.groupsOf(user), 'Basic', attempt, 'Basic', '');
     if (principal === undefined) return this.deny('not in Administrators or Remote Management Users');
+    const handshakeMs = Date.now() - startedMs;
+    this.observer.notify({ kind: 'logon-succeeded', peer: peerOf(attempt), user: user.name, clientDomain: '', scheme: 'Basic', mechanism: 'Basic', handshakeMs });
     return { kind: 'allow', principal, security: undefined, replyAuthenticate: undefined, isHandshakeLeg: false };
   }
 
@@ -117,27 +142,42 @@ export class AuthGate {
       const context = this.newContext(bytes, attempt.isTls);
       if (context === undefined) return this.deny(`unsupported ${scheme} token`);
       connection.handshake = { scheme, context };
+      this.handshakeStarts.set(context, Date.now());
     }
     const { context } = connection.handshake;
     const result = await context.step(bytes);
     if (result.kind === 'continue') return this.deny('handshake continues', [`${scheme} ${result.token.toString('base64')}`]);
     connection.reset();
-    if (result.kind === 'failed') return this.logonFailed(result.clientUserName ?? '(unknown)', scheme, attempt.remoteAddress, result.reason);
+    const startedMs = this.handshakeStarts.get(context) ?? Date.now();
+    // Under Negotiate the mechanism is known only once the handshake completes.
+    const claimed = scheme === 'Negotiate' ? undefined : scheme;
+    if (result.kind === 'failed') return this.logonFailed(result.clientUserName ?? '(unknown)', scheme, attempt, result.reason, claimed, startedMs);
 
-    const user = await this.users.find(result.identity.accountName);
-    if (user === undefined) return this.logonFailed(result.identity.clientUserName, scheme, attempt.remoteAddress, 'account vanished');
+    const { identity } = result;
+    const user = await this.users.find(identity.accountName);
+    if (user === undefined) return this.logonFailed(identity.clientUserName, scheme, attempt, 'account vanished', identity.mechanism, startedMs);
     this.throttle.recordSuccess(attempt.remoteAddress);
-    const principal = this.authorize(user.name, user.groups, scheme, attempt.remoteAddress);
+    const principal = this.authorize(user.name, await this.groupsOf(user), scheme, attempt, identity.mechanism, identity.clientDomain);
     if (principal === undefined) return this.deny('not in Administrators or Remote Management Users');
     connection.established = { scheme, context, principal };
+    const handshakeMs = Date.now() - startedMs;
+    this.observer.notify({ kind: 'logon-succeeded', peer: peerOf(attempt), user: user.name, clientDomain: identity.clientDomain, scheme, mechanism: identity.mechanism, handshakeMs });
     const replyAuthenticate = result.token === undefined ? undefined : `${scheme} ${result.token.toString('base64')}`;
     return { kind: 'allow', principal, security: context, replyAuthenticate, isHandshakeLeg: true };
   }
 
-  private authorize(name: string, groups: readonly string[], scheme: Principal['authScheme'], address: string): Principal | undefined {
+  private authorize(
+    name: string,
+    groups: readonly string[],
+    scheme: Principal['authScheme'],
+    attempt: AuthAttempt,
+    mechanism: AuthMechanism,
+    clientDomain: string,
+  ): Principal | undefined {
     if (mayUseRemoteManagement(groups)) return { name, groups, authScheme: scheme };
+    this.observer.notify({ kind: 'access-denied', peer: peerOf(attempt), user: name, clientDomain, scheme, mechanism });
     this.log.warn(
-      { event: 'access-denied', user: name, remoteAddress: address, scheme },
+      { event: 'access-denied', user: name, remoteAddress: attempt.remoteAddress, scheme },
       'refused: not a member of Administrators or Remote Management Users',
     );
     return undefined;
@@ -149,9 +189,21 @@ export class AuthGate {
     if (delayMs > 0) await sleep(delayMs);
   }
 
-  private async logonFailed(user: string, scheme: string, address: string, detail = 'wrong user name or password'): Promise<AuthDecision> {
+  private async logonFailed(
+    user: string,
+    scheme: Principal['authScheme'],
+    attempt: AuthAttempt,
+    detail: string,
+    mechanism: AuthMechanism | undefined,
+    startedMs: number,
+    failure: LogonFailure = failureOf(detail),
+  ): Promise<AuthDecision> {
+    const address = attempt.remoteAddress;
     this.throttle.recordFailure(address);
     this.log.warn({ event: 'logon-failed', user, remoteAddress: address, scheme, detail }, 'authentication failed');
+    const account = splitAccount(user);
+    const handshakeMs = Date.now() - startedMs;
+    this.observer.notify({ kind: 'logon-failed', peer: peerOf(attempt), user: account.user, clientDomain: account.domain, scheme, mechanism, failure, detail, handshakeMs });
     if (scheme !== 'Basic') await this.holdIfGuessing(address);
     return this.deny(detail);
   }

@@ -9,13 +9,15 @@ import { decryptRequest, encryptReply, isEncryptedBody } from './message-encrypt
 import { decodeSoapBody, encodeSoapReply, type BodyCharset } from './request-text.js';
 import { dispatchEnvelope, faultEnvelope, type DispatcherSettings, type DispatchResult } from './wsman-dispatch.js';
 import type { ConnectionFirewall } from '../firewall/index.js';
+import { actionLabel } from '../events/operation-names.js';
+import { NO_OBSERVER, type ServiceObserver } from '../events/signals.js';
+import { connectionOf, trackConnections } from './connection-tracking.js';
+import { readBodyWithin } from './body-reader.js';
+import type { IncomingMessage } from 'node:http';
 
 export interface ListenerOptions {
   readonly transport: 'http' | 'https';
   readonly tls: { readonly cert: string; readonly key: string } | undefined;
-  readonly maxEnvelopeBytes: number;
-  /** Service.AllowUnencrypted: plaintext SOAP from an authenticated context on HTTP is refused without it. */
-  readonly allowUnencrypted: boolean;
   readonly maxConnections: number;
   /** Service.MaxPacketRetrievalTimeSeconds: how long a request may take to arrive whole. */
   readonly requestTimeoutMs: number;
@@ -26,6 +28,8 @@ export interface ListenerOptions {
   readonly logBodies: boolean;
   /** Firewall and Service.IPv4Filter/IPv6Filter: refuses connections before any byte is read. */
   readonly firewall?: ConnectionFirewall;
+  /** Security events and metrics: connections, requests, and (through the gate) logons. */
+  readonly observer?: ServiceObserver;
 }
 
 /** Windows' HTTP.sys names itself so on every reply; some clients log it, tests diff it. */
@@ -45,21 +49,24 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
   const notes = new WeakMap<FastifyRequest, RequestNotes>();
   const app = fastify({
     logger: false,
-    // Room for the multipart framing and signatures around an envelope of the largest allowed size;
-    // the envelope itself is checked against maxEnvelopeBytes once unsealed.
-    bodyLimit: options.maxEnvelopeBytes + ENCRYPTION_OVERHEAD_BYTES,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     requestTimeout: options.requestTimeoutMs,
     forceCloseConnections: true,
     ...(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key } }),
   });
   app.server.maxConnections = options.maxConnections;
+  const observer = options.observer ?? NO_OBSERVER;
+  // Before the firewall's gate, which then passes it admitted connections only.
+  trackConnections(app.server, options.transport, observer);
   options.firewall?.guard(app.server, options.transport);
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
-    done(null, body);
-  });
+  // Room for the multipart framing and signatures around an envelope of the largest allowed size;
+  // the envelope itself is checked against the limit once unsealed. Read per request, since a Put
+  // may change MaxEnvelopeSizekb (runtime-config.ts).
+  app.addContentTypeParser('*', (_request: FastifyRequest, payload: IncomingMessage) =>
+    readBodyWithin(payload, maxEnvelopeBytes(options) + ENCRYPTION_OVERHEAD_BYTES),
+  );
   app.addHook('onSend', async (_request, reply) => {
     void reply.header('Server', SERVER_HEADER);
   });
@@ -82,6 +89,15 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
       },
       'request',
     );
+    observer.notify({
+      kind: 'request-completed',
+      transport: options.transport,
+      action: actionLabel(note?.result?.action),
+      status: reply.statusCode,
+      durationMs: reply.elapsedTime,
+      bytesIn: Number(request.headers['content-length'] ?? 0) || 0,
+      bytesOut: Number(reply.getHeader('content-length') ?? 0) || 0,
+    });
   });
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).send());
@@ -110,6 +126,8 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
         isTls: options.transport === 'https',
         remoteAddress: request.ip,
         connection: connectionSecurityOf(request.raw.socket),
+        remotePort: request.raw.socket.remotePort,
+        connectionId: connectionOf(request.raw.socket, options.transport, observer).connectionId,
       });
       notes.set(request, { auth });
       if (auth.kind === 'deny') {
@@ -147,12 +165,12 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
       } else {
         if (!/^application\/soap\+xml\b/i.test(contentType)) return reply.code(415).send();
         // Windows refuses plaintext from a client that could encrypt, on HTTP, unless AllowUnencrypted.
-        if (options.transport === 'http' && !options.allowUnencrypted && allowed?.security !== undefined) {
+        if (options.transport === 'http' && !options.service.config['Service.AllowUnencrypted'] && allowed?.security !== undefined) {
           options.log.warn({ event: 'unencrypted-refused', remoteAddress: request.ip }, 'unencrypted message refused');
           return sendUnauthorized(reply, options.gate.challenges());
         }
       }
-      if (soap.length > options.maxEnvelopeBytes) {
+      if (soap.length > maxEnvelopeBytes(options)) {
         return sendSoap(reply, 500, faultEnvelope(new WsmanFault('requestTooLarge'), options.dispatcher.machineName), 'utf-8', sealing);
       }
 
@@ -176,6 +194,7 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
           endpointAddress: `${options.transport}://${request.headers.host ?? request.hostname}${WSMAN_PATH}`,
           abort: abort.signal,
           log: options.log,
+          connectionId: connectionOf(request.raw.socket, options.transport, observer).connectionId,
         },
         options.service,
         options.dispatcher,
@@ -215,4 +234,9 @@ function sendFaultOutsideDispatch(reply: FastifyReply, fault: WsmanFault, option
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Service.MaxEnvelopeSizekb in bytes, as the running configuration has it now. */
+function maxEnvelopeBytes(options: ListenerOptions): number {
+  return options.service.config['Service.MaxEnvelopeSizekb'] * 1024;
 }

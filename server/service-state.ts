@@ -1,27 +1,62 @@
 import { homedir } from 'node:os';
 import type { Config } from '../config/index.js';
+import { NO_OBSERVER, type ServiceObserver } from '../events/signals.js';
+import { AccountResolver, type OsAccount } from '../accounts/index.js';
+import type { UserRecord } from '../users/index.js';
+import { currentProcessFacts, type ProcessFacts } from './account-mode.js';
 import { EnumerationRegistry } from './enumeration-registry.js';
 import type { ServiceState } from './handlers/index.js';
 import type { Logger } from './logger.js';
+import { RuntimeConfig } from './runtime-config.js';
+import { ShellAccounts } from './shell-accounts.js';
 import { ShellRegistry } from './shell-registry.js';
 
 export interface ServiceEnvironment {
   /** Environment every command starts from; defaults to winrmd's own, less its WINRMD_ variables. */
   readonly baseEnvironment?: Readonly<Record<string, string>>;
   readonly defaultWorkingDirectory?: string;
+  readonly observer?: ServiceObserver;
+  /** The user store, for each user's Linux account (osUser); without it a user maps to the account of its name. */
+  readonly users?: { find(name: string): Promise<UserRecord | undefined> };
+  /** Account lookups and process facts, for tests; by default the system's. */
+  readonly accountLookup?: { account(name: string): Promise<OsAccount | undefined> };
+  readonly processFacts?: ProcessFacts;
 }
 
 /** The state the WS-Management handlers share: shells, enumerations, settings. */
-export function createServiceState(config: Config, log: Logger, environment: ServiceEnvironment = {}): ServiceState {
+export function createServiceState(initial: Config, log: Logger, environment: ServiceEnvironment = {}): ServiceState {
+  const runtime = new RuntimeConfig(initial);
+  const config = runtime.values;
+  const baseEnvironment = environment.baseEnvironment ?? commandEnvironment();
+  const defaultWorkingDirectory = environment.defaultWorkingDirectory ?? homedir();
   return {
     config,
+    runtime,
+    listeners: [],
     shells: new ShellRegistry(
-      { maxShellsPerUser: config['Winrs.MaxShellsPerUser'], maxConcurrentUsers: config['Winrs.MaxConcurrentUsers'] },
+      // Getters, so that quotas changed by a Put apply to the next Create.
+      {
+        get maxShellsPerUser() {
+          return config['Winrs.MaxShellsPerUser'];
+        },
+        get maxConcurrentUsers() {
+          return config['Winrs.MaxConcurrentUsers'];
+        },
+      },
       log,
     ),
     enumerations: new EnumerationRegistry(() => config['Service.EnumerationTimeoutms']),
-    baseEnvironment: environment.baseEnvironment ?? commandEnvironment(),
-    defaultWorkingDirectory: environment.defaultWorkingDirectory ?? homedir(),
+    baseEnvironment,
+    defaultWorkingDirectory,
+    accounts: new ShellAccounts({
+      config,
+      facts: environment.processFacts ?? currentProcessFacts(),
+      accounts: environment.accountLookup ?? new AccountResolver(),
+      users: environment.users,
+      serviceEnvironment: baseEnvironment,
+      serviceHome: defaultWorkingDirectory,
+    }),
+    observer: environment.observer ?? NO_OBSERVER,
   };
 }
 

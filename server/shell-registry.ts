@@ -78,6 +78,13 @@ export class ShellRegistry {
     return this.shells.size;
   }
 
+  /** Commands, across every shell, whose exit code has not been handed out yet (for the metrics). */
+  get commandCount(): number {
+    let count = 0;
+    for (const record of this.shells.values()) count += record.session.commandCount;
+    return count;
+  }
+
   /** Ends the shell and every process in it. */
   async delete(id: string, reason: string): Promise<void> {
     const record = this.shells.get(key(id));

@@ -3,16 +3,23 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { UserStore } from '../users/index.js';
 import type { ChannelBindingPolicy } from '../auth/ntlm/index.js';
+import { AccountResolver } from '../accounts/index.js';
+import { announceAccountMode, currentProcessFacts } from './account-mode.js';
 import { AuthGate } from './auth-gate.js';
+import { linuxGroupSource } from './linux-group-source.js';
 import { buildListener } from './http-listener.js';
 import type { Logger } from './logger.js';
 import { LoginThrottle } from './login-throttle.js';
 import { createServiceState } from './service-state.js';
 import { loadKerberosService } from './kerberos-setup.js';
-import { createContextFactory, defaultNtlmNames } from './security-contexts.js';
+import { configuredNtlmNames, createContextFactory } from './security-contexts.js';
+import { parseOsVersion } from '../auth/ntlm/index.js';
+import { describeListener } from './listener-description.js';
 import { channelBindingHashFor } from './tls-binding.js';
 import { loadTlsIdentity } from './tls-certificate.js';
 import { ConnectionFirewall, firewallSettingsFrom } from '../firewall/index.js';
+import { NO_OBSERVER, type ServiceObserver } from '../events/signals.js';
+import { checkTelemetrySettings, startTelemetry } from './telemetry.js';
 
 export interface RunningEndpoint {
   /** Bound ports by transport (useful when the config asked for port 0). */
@@ -23,15 +30,37 @@ export interface RunningEndpoint {
 
 /** Product facts an Identify reports; Windows Server 2022's stack, since clients key off them. */
 const PRODUCT_VENDOR = 'Microsoft Corporation';
-const PRODUCT_VERSION = 'OS: 10.0.20348 SP: 0.0 Stack: 3.0';
+const productVersion = (osVersion: string): string => `OS: ${osVersion} SP: 0.0 Stack: 3.0`;
 
 /** Starts the listeners the configuration enables and serves until close(). */
 export async function startEndpoint(config: Config, stateDir: string, users: UserStore, log: Logger): Promise<RunningEndpoint> {
+  // Security events and metrics (issue 8) start just before the listeners; until then, and for
+  // everything built before them, this relay forwards to whatever observer is current.
+  let observer: ServiceObserver = NO_OBSERVER;
+  const relay: ServiceObserver = {
+    notify: (signal) => {
+      observer.notify(signal);
+    },
+  };
   // Issue 6: built first, so that a bad firewall setting stops the start before anything runs.
-  const firewall = new ConnectionFirewall(firewallSettingsFrom(config), { log });
-  const service = createServiceState(config, log);
+  const firewall = new ConnectionFirewall(firewallSettingsFrom(config), {
+    log,
+    dropLog: {
+      onDrop: (drop, logged) => {
+        relay.notify({ kind: 'firewall-drop', ...drop, logged });
+      },
+    },
+  });
+  // Issue 8: so does a bad events or metrics setting.
+  checkTelemetrySettings(config, stateDir);
+  // Issue 5: whose account shells run under, said (loudly unless per user) before anything listens.
+  const processFacts = currentProcessFacts();
+  announceAccountMode(config, processFacts, log);
+  const accountLookup = new AccountResolver();
+  const service = createServiceState(config, log, { observer: relay, users, accountLookup, processFacts });
   const { shells } = service;
   const machineName = config['Winrmd.ComputerName'] !== '' ? config['Winrmd.ComputerName'] : hostname();
+  const ntlmNames = configuredNtlmNames(config, machineName);
   const tls = config['Listener.HTTPS.Enabled']
     ? await loadTlsIdentity(config['Listener.HTTPS.CertificateFile'], config['Listener.HTTPS.KeyFile'], stateDir)
     : undefined;
@@ -39,31 +68,46 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
   const kerberos = await loadKerberosService(config, log);
   const gate = new AuthGate(
     {
-      basicEnabled: config['Service.Auth.Basic'],
-      negotiateEnabled: config['Service.Auth.Negotiate'],
+      // Getters: a Put on the configuration resource changes these while winrmd runs.
+      get basicEnabled() {
+        return service.config['Service.Auth.Basic'];
+      },
+      get negotiateEnabled() {
+        return service.config['Service.Auth.Negotiate'];
+      },
       kerberosEnabled: kerberos !== undefined,
-      allowUnencrypted: config['Service.AllowUnencrypted'],
+      get allowUnencrypted() {
+        return service.config['Service.AllowUnencrypted'];
+      },
     },
     users,
     new LoginThrottle(),
     createContextFactory({
       users,
-      names: defaultNtlmNames(machineName),
+      names: ntlmNames,
+      ntlmVersion: parseOsVersion(config['Winrmd.OsVersion']),
       httpsChannelBindingHash: tls === undefined ? undefined : channelBindingHashFor(tls.cert),
       channelBindingPolicy: cbtPolicy(config['Service.Auth.CbtHardeningLevel']),
       kerberos,
     }),
     log,
+    relay,
+    linuxGroupSource(service.config, accountLookup, log),
   );
-  const profiles = [
-    ...(config['Service.Auth.Negotiate'] || kerberos !== undefined ? (['spnego-kerberos'] as const) : []),
-    ...(config['Service.Auth.Basic'] ? (['basic'] as const) : []),
-  ];
-  const dispatcher = { machineName, identify: { productVendor: PRODUCT_VENDOR, productVersion: PRODUCT_VERSION, profiles } };
+  const identify = {
+    productVendor: PRODUCT_VENDOR,
+    productVersion: productVersion(config['Winrmd.OsVersion']),
+    // A getter, like the gate's: Put may turn Basic or Negotiate on or off.
+    get profiles() {
+      return [
+        ...(service.config['Service.Auth.Negotiate'] || kerberos !== undefined ? (['spnego-kerberos'] as const) : []),
+        ...(service.config['Service.Auth.Basic'] ? (['basic'] as const) : []),
+      ];
+    },
+  };
+  const dispatcher = { machineName, identify };
   const host = config['Listener.Address'] === '*' ? '::' : config['Listener.Address'];
   const common = {
-    maxEnvelopeBytes: config['Service.MaxEnvelopeSizekb'] * 1024,
-    allowUnencrypted: config['Service.AllowUnencrypted'],
     maxConnections: config['Service.MaxConnections'],
     requestTimeoutMs: config['Service.MaxPacketRetrievalTimeSeconds'] * 1000,
     gate,
@@ -72,8 +116,13 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
     log,
     logBodies: config['Winrmd.LogBodies'],
     firewall,
+    observer: relay,
   };
 
+  // Local accounts' domain in the events is the NetBIOS computer name, as Windows writes it.
+  const identity = { computerName: machineName, accountDomain: ntlmNames.netbiosComputer };
+  const telemetry = await startTelemetry(config, stateDir, log, identity, { shells: () => shells.size, commands: () => shells.commandCount });
+  observer = telemetry.observer;
   const apps: FastifyInstance[] = [];
   const ports: Partial<Record<'http' | 'https', number>> = {};
   try {
@@ -81,15 +130,18 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
       const app = buildListener({ ...common, transport: 'http', tls: undefined });
       apps.push(app);
       ports.http = await listen(app, host, config['Service.DefaultPorts.HTTP'], 'http', log);
+      service.listeners.push(describeListener({ transport: 'http', configuredAddress: config['Listener.Address'], port: ports.http, certificateThumbprint: undefined }));
     }
     if (tls !== undefined) {
       const app = buildListener({ ...common, transport: 'https', tls });
       apps.push(app);
       ports.https = await listen(app, host, config['Service.DefaultPorts.HTTPS'], 'https', log);
+      service.listeners.push(describeListener({ transport: 'https', configuredAddress: config['Listener.Address'], port: ports.https, certificateThumbprint: tls.thumbprintSha256 }));
     }
   } catch (error) {
     await Promise.all(apps.map((a) => a.close()));
     await shells.closeAll();
+    await telemetry.close();
     throw error;
   }
 
@@ -100,6 +152,7 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
       await Promise.all(apps.map((a) => a.close()));
       firewall.close();
       await shells.closeAll();
+      await telemetry.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { recordedOperation } from '../events/operation-names.js';
 import { responseAction } from '../protocol/wsman/actions.js';
 import { faultAction, WsmanFault, writeFaultBody } from '../protocol/wsman/fault.js';
 import { writeIdentifyResponse, type IdentifyFacts } from '../protocol/wsman/identify.js';
@@ -16,6 +17,8 @@ export interface DispatchInput {
   readonly endpointAddress: string;
   readonly abort: AbortSignal;
   readonly log: Logger;
+  /** The connection the request came on, for correlating security events. */
+  readonly connectionId?: string | undefined;
 }
 
 export interface DispatchResult {
@@ -55,6 +58,11 @@ export async function dispatchEnvelope(
     const action = request.action ?? '';
     const handler = HANDLERS.get(action);
     if (handler === undefined) throw new WsmanFault('actionNotSupported', [], `action ${action}`);
+    const operation = recordedOperation(action);
+    if (operation !== undefined) {
+      const shellId = request.selectors.get('shellid');
+      service.observer.notify({ kind: 'operation', connectionId: input.connectionId, user: input.principal.name, operation, resourceUri: request.resourceUri, shellId });
+    }
     const body = await handler({
       request,
       principal: input.principal,
@@ -63,6 +71,7 @@ export async function dispatchEnvelope(
       abort: input.abort,
       log: input.log,
       service,
+      connectionId: input.connectionId,
     });
     const xml = writeEnvelope(
       { action: responseAction(action), messageId: newMessageId(), relatesTo: request.messageId, lang: langOf(request) },

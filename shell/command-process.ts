@@ -7,6 +7,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 
 import { CommandLaunchError, ReceiveBusyError, StdinClosedError } from './errors.js';
 import { OutputBuffer } from './output-buffer.js';
+import { runAsArgv } from './run-as.js';
 import { SIGNAL_FOR, exitStatus, signalGroup } from './process-group.js';
 import type { CommandLaunch, CommandOutput, OutputStreamName, ShellSettings, ShellSignal } from './types.js';
 
@@ -28,10 +29,12 @@ export class CommandProcess {
     readonly pid: number,
     private readonly child: ChildProcessWithoutNullStreams,
     private readonly maxBufferedBytes: number,
+    exitCodes: ReadonlyMap<number, number> | undefined,
   ) {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
-        this.status = exitStatus(code, signal);
+        const status = exitStatus(code, signal);
+        this.status = exitCodes?.get(status) ?? status;
         this.wake();
         resolve();
       });
@@ -55,18 +58,19 @@ export class CommandProcess {
 
   /** Starts the command; resolves once the process exists, rejects with CommandLaunchError if it cannot. */
   static start(id: string, launch: CommandLaunch, settings: ShellSettings): Promise<CommandProcess> {
-    if (!launch.skipInterpreter && settings.interpreter.length === 0) {
+    if (launch.argv === undefined && !launch.skipInterpreter && settings.interpreter.length === 0) {
       return Promise.reject(new CommandLaunchError('EINVAL', 'the shell has no interpreter'));
     }
-    const [file, ...args] = launch.skipInterpreter
-      ? [launch.executable, ...launch.args]
-      : [...settings.interpreter, launch.commandLine];
-    if (file === '') return Promise.reject(new CommandLaunchError('EINVAL', 'no program to start'));
+    const [file, ...args] =
+      launch.argv ??
+      (launch.skipInterpreter ? [launch.executable, ...launch.args] : [...settings.interpreter, `${settings.commandPrelude ?? ''}${launch.commandLine}`]);
+    if (file === undefined || file === '') return Promise.reject(new CommandLaunchError('EINVAL', 'no program to start'));
     let child: ChildProcessWithoutNullStreams;
     try {
       // detached: the command leads a new session and process group, so signals and kill() reach
       // everything it starts, and a Ctrl+C on winrmd's own terminal does not reach it.
-      child = spawn(file, args, {
+      const program = runAsArgv(settings.runAs, file, args);
+      child = spawn(program.file, program.args, {
         cwd: settings.workingDirectory,
         env: { ...settings.environment },
         stdio: 'pipe',
@@ -91,7 +95,7 @@ export class CommandProcess {
           reject(new CommandLaunchError('EIO', `cannot start ${file}`));
           return;
         }
-        resolve(new CommandProcess(id, pid, child, settings.maxBufferedBytes));
+        resolve(new CommandProcess(id, pid, child, settings.maxBufferedBytes, launch.exitCodes));
       });
     });
   }

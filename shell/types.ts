@@ -17,6 +17,10 @@ export interface CommandLaunch {
   readonly args: readonly string[];
   /** WINRS_SKIP_CMD_SHELL: start the executable directly instead of through the interpreter. */
   readonly skipInterpreter: boolean;
+  /** The exact program and arguments, when the command mapping chose them; then neither of the above applies. */
+  readonly argv?: readonly string[] | undefined;
+  /** ExitCode to report for a process exit status: Linux keeps 8 bits, Windows' codes (9009) need more. */
+  readonly exitCodes?: ReadonlyMap<number, number> | undefined;
 }
 
 export interface ShellSettings {
@@ -28,6 +32,19 @@ export interface ShellSettings {
   readonly interpreter: readonly string[];
   /** Unreceived output (stdout + stderr) a command may hold before its pipes are paused. */
   readonly maxBufferedBytes: number;
+  /** The Linux account every process of the shell runs as; undefined: winrmd's own. */
+  readonly runAs?: RunAsAccount | undefined;
+  /** Shell text run before each command line given to the interpreter (the login profile). */
+  readonly commandPrelude?: string | undefined;
+}
+
+/** A Linux identity to start commands as, through util-linux's setpriv (winrmd must be root). */
+export interface RunAsAccount {
+  readonly uid: number;
+  readonly gid: number;
+  /** The whole supplementary group list, the primary group included, as initgroups(3) gives it. */
+  readonly groupIds: readonly number[];
+  readonly setprivPath: string;
 }
 
 export interface OutputChunk {

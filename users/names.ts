@@ -1,3 +1,4 @@
+import { osAccountNameProblem } from '../accounts/os-account.js';
 import { UserStoreError } from './user-store-error.js';
 
 // The characters Windows refuses in local account and group names.
@@ -33,4 +34,10 @@ export function validateUserName(name: string): void {
 export function validateGroupName(group: string): void {
   const problem = problemWith(group, 256);
   if (problem !== undefined) throw new UserStoreError('invalid-group', `invalid group name '${group}': ${problem}`);
+}
+
+/** Throws unless `name` can name a Linux account (see accounts/os-account.ts). */
+export function validateOsUserName(name: string): void {
+  const problem = osAccountNameProblem(name);
+  if (problem !== undefined) throw new UserStoreError('invalid-os-user', `invalid Linux account name '${name}': ${problem}`);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { hashPassword, verifyDummyPassword, verifyPassword } from '../auth/password-hash.js';
 import { ensureStateDir } from '../config/state-dir.js';
 import { normalizeGroups } from './groups.js';
-import { sameName, validateUserName } from './names.js';
+import { sameName, validateOsUserName, validateUserName } from './names.js';
 import type { UserRecord } from './user-record.js';
 import { UserStoreError } from './user-store-error.js';
 import {
@@ -23,7 +23,7 @@ const MAX_REMEMBERED_LOGONS = 1000;
 
 function toRecord(user: StoredUser): UserRecord {
   // A fresh object with only the public fields: the hash must not leak out of the store.
-  return { name: user.name, groups: [...user.groups] };
+  return { name: user.name, groups: [...user.groups], ...(user.osUser === undefined ? {} : { osUser: user.osUser }) };
 }
 
 /**
@@ -100,16 +100,21 @@ export class UserStore {
     return (await this.#users()).length === 0;
   }
 
-  /** Adds a user; throws UserStoreError for a bad name or group, or when the name is taken. */
-  async add(name: string, password: string, groups: readonly string[]): Promise<void> {
+  /**
+   * Adds a user; throws UserStoreError for a bad name, group or OS account name, or when the name is
+   * taken. `osUser` maps the user to a Linux account of another name.
+   */
+  async add(name: string, password: string, groups: readonly string[], osUser?: string): Promise<void> {
     validateUserName(name);
+    if (osUser !== undefined) validateOsUserName(osUser);
     const normalized = normalizeGroups(groups);
     await this.#mutate(async (users) => {
       const existing = users.find((user) => sameName(user.name, name));
       if (existing !== undefined) throw new UserStoreError('exists', `user '${existing.name}' already exists`);
       const passwordHash = await hashPassword(password);
       const nt = ntHash(password).toString('hex');
-      return { users: [...users, { name, groups: normalized, passwordHash, ntHash: nt }], result: undefined };
+      const user: StoredUser = { name, groups: normalized, passwordHash, ntHash: nt, ...(osUser === undefined ? {} : { osUser }) };
+      return { users: [...users, user], result: undefined };
     });
   }
 

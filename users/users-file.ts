@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { chown, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { isValidOsAccountName } from '../accounts/os-account.js';
 import { UserStoreError } from './user-store-error.js';
 
 export const USERS_FILE_VERSION = 1;
@@ -20,6 +21,8 @@ export interface StoredUser {
    * Absent for users written before NTLM existed: they can log on with Basic only.
    */
   readonly ntHash?: string;
+  /** The Linux account to run as (`--os-user`); absent means the account named like the user. */
+  readonly osUser?: string;
 }
 
 /** Identifies one version of the file on disk; a rename or an edit changes it. */
@@ -63,15 +66,16 @@ function parseUser(value: unknown, index: number, path: string): StoredUser {
   const bad = (what: string): UserStoreError =>
     new UserStoreError('corrupt', `users file ${path} is damaged: entry ${index} ${what}`);
   if (!isRecord(value)) throw bad('is not an object');
-  const { name, groups, passwordHash, ntHash } = value;
+  const { name, groups, passwordHash, ntHash, osUser } = value;
   if (typeof name !== 'string') throw bad('has no name');
   if (!Array.isArray(groups) || !groups.every((group): group is string => typeof group === 'string')) {
     throw bad('has no list of groups');
   }
   if (typeof passwordHash !== 'string') throw bad('has no passwordHash');
-  if (ntHash === undefined) return { name, groups, passwordHash };
-  if (typeof ntHash !== 'string' || !/^[0-9a-f]{32}$/.test(ntHash)) throw bad('has a malformed ntHash');
-  return { name, groups, passwordHash, ntHash };
+  if (ntHash !== undefined && (typeof ntHash !== 'string' || !/^[0-9a-f]{32}$/.test(ntHash))) throw bad('has a malformed ntHash');
+  // A hand-edited name that cannot be an account's would otherwise reach getent as an argument.
+  if (osUser !== undefined && (typeof osUser !== 'string' || !isValidOsAccountName(osUser))) throw bad('has a malformed osUser');
+  return { name, groups, passwordHash, ...(ntHash === undefined ? {} : { ntHash }), ...(osUser === undefined ? {} : { osUser }) };
 }
 
 function parseUsers(text: string, path: string): StoredUser[] {

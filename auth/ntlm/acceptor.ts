@@ -27,6 +27,8 @@ export interface NtlmAcceptorOptions {
   /** Finds the account for the user and domain exactly as the client sent them. */
   lookupAccount(userName: string, domain: string): Promise<NtlmAccount | undefined>;
   readonly names: NtlmServerNames;
+  /** The OS version the CHALLENGE reports (Winrmd.OsVersion); SERVER_VERSION by default. */
+  readonly version?: NtlmVersion | undefined;
   readonly now?: (() => Date) | undefined;
   readonly randomBytes?: ((n: number) => Buffer) | undefined;
   /** MD5 of the gss_channel_bindings_struct for this TLS connection (gssChannelBindingsHash); absent on HTTP. */
@@ -140,7 +142,7 @@ export class NtlmAcceptor implements SecurityContext {
       serverChallenge,
       targetName: names.netbiosComputer,
       targetInfo: this.#targetInfo(),
-      version: SERVER_VERSION,
+      version: this.#options.version ?? SERVER_VERSION,
     });
     this.#state = { kind: 'challengeSent', negotiate: token, challenge, serverChallenge: Buffer.from(serverChallenge) };
     return { kind: 'continue', token: challenge };

@@ -11,3 +11,5 @@ export { type ChannelBindingPolicy, gssChannelBindingsHash, tlsServerEndPointHas
 export { type NtlmAccount } from './verify-authenticate.js';
 export { ntHash } from './nt-hash.js';
 export { NtlmMessageError } from './wire.js';
+export { formatOsVersion, parseOsVersion } from './os-version.js';
+export { type NtlmVersion } from './wire.js';

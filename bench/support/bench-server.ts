@@ -28,6 +28,8 @@ export async function startBenchServer(user: string, password: string): Promise<
         'Service.DefaultPorts.HTTPS': 0,
         'Listener.Address': '127.0.0.1',
         'Service.AllowUnencrypted': true,
+        // The bench user has no Linux account: run its shells as the bench's own account.
+        'Winrmd.RunAsServiceAccount': true,
       },
     });
     const endpoint = await startEndpoint(config, stateDir, users, createLogger('silent'));

@@ -82,6 +82,16 @@ export const FAULTS = {
       'The WS-Management service cannot process the request. The resource URI was not found in the WS-Management catalog. The catalog contains the metadata that describes resources, or logical endpoints. ',
     faultDetail: `${DETAIL}InvalidResourceURI`,
   },
+  /**
+   * ERROR_WSMAN_RESOURCE_NOT_FOUND 0x80338000: the selectors name no instance (a listener that does
+   * not exist; cloudbase-init checks for this code). The subcode pairing is unverified.
+   */
+  resourceNotFound: {
+    code: 'Sender',
+    subcode: 'w:DestinationUnreachable',
+    wsmanCode: 2150858752,
+    message: 'The WS-Management service cannot process the request. The service cannot find the resource identified by the resource URI and selectors. ',
+  },
   /** ERROR_WSMAN_INSUFFCIENT_SELECTORS 0x8033805A (Windows' spelling) */
   missingSelector: {
     code: 'Sender',

@@ -1,8 +1,12 @@
 import type { Config } from '../../config/index.js';
+import type { ListenerDescription } from '../../protocol/config/listener-xml.js';
+import type { ServiceObserver } from '../../events/signals.js';
 import type { WsmanRequest } from '../../protocol/wsman/request.js';
 import type { EnumerationRegistry } from '../enumeration-registry.js';
 import type { Logger } from '../logger.js';
 import type { Principal } from '../principal.js';
+import type { RuntimeConfig } from '../runtime-config.js';
+import type { ShellAccounts } from '../shell-accounts.js';
 import type { ShellRegistry } from '../shell-registry.js';
 
 /** What a handler is given: the request, who sent it, and the service's state. */
@@ -16,15 +20,26 @@ export interface HandlerContext {
   readonly abort: AbortSignal;
   readonly log: Logger;
   readonly service: ServiceState;
+  /** The connection the request came on, for correlating events; undefined in unit tests. */
+  readonly connectionId?: string | undefined;
 }
 
 export interface ServiceState {
+  /** The running configuration, live: read a key when it is needed, never copy it (runtime-config.ts). */
   readonly config: Config;
+  /** Changes `config` (Put on the configuration resource). */
+  readonly runtime: RuntimeConfig;
+  /** The listeners as the listener resource reports them; start-endpoint adds each once it is bound. */
+  readonly listeners: ListenerDescription[];
   readonly shells: ShellRegistry;
   readonly enumerations: EnumerationRegistry;
   /** Environment every command starts from, before the shell's own variables. */
   readonly baseEnvironment: Readonly<Record<string, string>>;
   readonly defaultWorkingDirectory: string;
+  /** Which Linux account each user's shells run as (server/shell-accounts.ts). */
+  readonly accounts: ShellAccounts;
+  /** Where handlers report what they did (security events, metrics). */
+  readonly observer: ServiceObserver;
 }
 
 /** A handler returns the response body's XML; the dispatcher wraps it in the envelope. */

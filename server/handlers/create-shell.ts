@@ -8,6 +8,7 @@ import { ShellSession } from '../../shell/index.js';
 import type { ShellRecord } from '../shell-registry.js';
 import type { HandlerContext } from './context.js';
 import { describeShell } from './describe-shell.js';
+import { loginPrelude, shellAccountFor } from './shell-account.js';
 import { requireCmdShellResource } from './shell-lookup.js';
 
 /** [MS-WSMV] 3.1.4.5 Create on the cmd shell resource: a new, empty shell. */
@@ -16,17 +17,22 @@ export async function createShell(ctx: HandlerContext): Promise<string> {
   const { config, shells } = ctx.service;
   if (!config['Winrs.AllowRemoteShellAccess']) throw new WsmanFault('accessDenied', [], 'Winrs.AllowRemoteShellAccess is false');
   const create = parseShellCreate(ctx.request.body);
-  const workingDirectory = await resolveWorkingDirectory(create.workingDirectory, ctx.service.defaultWorkingDirectory);
+  // Before the directory check, so that a refused user learns nothing about the file system.
+  const account = await shellAccountFor(ctx);
+  const workingDirectory = await resolveWorkingDirectory(create.workingDirectory, account.homeDirectory);
   // Checked after the last await and right before add(), so that concurrent Creates cannot both pass.
   shells.checkQuota(ctx.principal.name);
   const shellId = create.shellId ?? randomUUID().toUpperCase();
   if (shells.has(shellId)) throw new WsmanFault('invalidParameter', [], `ShellId ${shellId} is in use`);
   const interpreter = config['Winrmd.CommandInterpreter'].split(/\s+/).filter((s) => s !== '');
+  const requestVariables = Object.fromEntries(create.environment);
   const session = new ShellSession(shellId, {
     workingDirectory,
-    environment: { ...ctx.service.baseEnvironment, ...Object.fromEntries(create.environment) },
+    environment: { ...account.environment, ...requestVariables },
     interpreter,
     maxBufferedBytes: config['Winrmd.MaxBufferedOutputkb'] * 1024,
+    runAs: account.runAs,
+    commandPrelude: loginPrelude(account, interpreter, ctx.request.options, requestVariables),
   });
   const nowMs = Date.now();
   const record: ShellRecord = {
@@ -47,9 +53,10 @@ export async function createShell(ctx: HandlerContext): Promise<string> {
   };
   shells.add(record);
   ctx.log.info(
-    { event: 'shell-created', shellId, user: ctx.principal.name, remoteAddress: ctx.clientIp, resourceUri: record.resourceUri },
+    { event: 'shell-created', shellId, user: ctx.principal.name, osUser: account.osUser, uid: account.uid, remoteAddress: ctx.clientIp, resourceUri: record.resourceUri },
     'shell created',
   );
+  ctx.service.observer.notify({ kind: 'shell-created', connectionId: ctx.connectionId, user: ctx.principal.name, shellId, resourceUri: record.resourceUri });
   return writeShellCreated(ctx.endpointAddress, describeShell(record));
 }
 

@@ -2,11 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { WsmanFault } from '../../protocol/wsman/fault.js';
 import { isTrue } from '../../protocol/winrs/send.js';
 import { joinCommandLine, parseCommandLine, writeCommandResponse } from '../../protocol/winrs/command.js';
-import { CommandLaunchError } from '../../shell/index.js';
+import { CommandLaunchError, parseRuleNames, planLaunch } from '../../shell/index.js';
 import type { HandlerContext } from './context.js';
 import { requireCmdShellResource, requireShell, withShellActivity } from './shell-lookup.js';
 
-/** [MS-WSMV] 3.1.4.11 Command: start a process in the shell. */
+/**
+ * [MS-WSMV] 3.1.4.11 Command: start a process in the shell. The command line goes through the
+ * Windows command mapping (Winrmd.CommandMapping) first, so that `powershell -EncodedCommand ...`
+ * and `cmd /c ...` mean on Linux what they mean on Windows.
+ */
 export async function runCommand(ctx: HandlerContext): Promise<string> {
   requireCmdShellResource(ctx);
   const record = requireShell(ctx);
@@ -18,16 +22,23 @@ export async function runCommand(ctx: HandlerContext): Promise<string> {
   const commandLine = joinCommandLine(request);
   return withShellActivity(record, async () => {
     try {
-      const process = await record.session.startCommand(commandId, {
-        commandLine,
-        executable: request.command,
-        args: request.args,
-        skipInterpreter: isTrue(ctx.request.options.get('WINRS_SKIP_CMD_SHELL')),
-      });
-      ctx.log.info(
-        { event: 'command-started', shellId: record.id, commandId, pid: process.pid, user: ctx.principal.name, commandLine },
-        'command started',
+      const { config } = ctx.service;
+      const planned = await planLaunch(
+        { commandLine, executable: request.command, args: request.args, skipInterpreter: isTrue(ctx.request.options.get('WINRS_SKIP_CMD_SHELL')) },
+        {
+          rules: parseRuleNames(config['Winrmd.CommandMapping']).rules,
+          powerShellPath: config['Service.PowerShellPath'],
+          environment: record.session.settings.environment,
+        },
       );
+      const process = await record.session.startCommand(commandId, planned.launch);
+      const mapping = planned.rules.length === 0 ? undefined : planned.rules.join('>');
+      // The command line reaches the log only inside the 4688 event, with its secrets redacted.
+      ctx.log.info({ event: 'command-started', shellId: record.id, commandId, pid: process.pid, user: ctx.principal.name, mapping }, 'command started');
+      const { launch } = planned;
+      const program = launch.argv?.[0] ?? (launch.skipInterpreter ? launch.executable : (record.session.settings.interpreter[0] ?? ''));
+      const { connectionId } = ctx;
+      ctx.service.observer.notify({ kind: 'command-started', connectionId, user: ctx.principal.name, shellId: record.id, commandId, pid: process.pid, program, commandLine });
       return writeCommandResponse(commandId);
     } catch (error) {
       if (error instanceof CommandLaunchError) throw new WsmanFault('launchFailed', [], error.message);

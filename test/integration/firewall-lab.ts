@@ -131,7 +131,9 @@ export async function addLabUser(stateDir: string, name: string, password: strin
  */
 export async function startLabServer(lab: Lab, stateDir: string, sets: string[]): Promise<LabServer> {
   const args = ['netns', 'exec', lab.namespaces.server, process.execPath, WINRMD, 'serve', '--state-dir', stateDir, '--bind', SERVER_ADDRESS];
-  const child: ChildProcess = spawn('ip', [...args, ...sets.flatMap((set) => ['--set', set])], {
+  // The lab's user has no Linux account: its shells run as the server's own (see README, Accounts).
+  const allSets = ['Winrmd.RunAsServiceAccount=true', ...sets];
+  const child: ChildProcess = spawn('ip', [...args, ...allSets.flatMap((set) => ['--set', set])], {
     env: { ...process.env, WINRMD_ADMIN_PASSWORD: randomBytes(12).toString('hex') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,9 +3,13 @@
  * The client script is test/interop/pywinrm_client.py; see its docstring for the spec format.
  */
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onlyResult, runPywinrmSpec, stdoutText, type PywinrmOutput, type PywinrmStep } from '../support/pywinrm-runner.js';
 import { startServer, type RunningServer, type TestUser } from '../support/server-process.js';
+import { encodedScriptOf, FAKE_PWSH_OUTPUT, installFakePwsh, type FakePwsh } from '../support/fake-pwsh.js';
 
 const ADMIN: TestUser = { name: 'alice', password: 'Alice-Pa55word!', groups: ['Administrators'] };
 const ADMIN2: TestUser = { name: 'bob', password: 'B0b:with colon', groups: ['Administrators'] };
@@ -125,6 +129,76 @@ describe('pywinrm over HTTP with Basic', () => {
       const result = only(await runPywinrm(url, ADMIN, [{ op: 'run', command: 'echo plain' }]));
       expect(stdoutText(result)).toBe('plain\n');
       expect(result.statusCode).toBe(0);
+    });
+  });
+});
+
+/**
+ * The command mapping (Winrmd.CommandMapping) as pywinrm meets it: run_ps sends
+ * `powershell -encodedcommand <UTF-16LE script in Base64>` and parses a CLIXML stderr.
+ */
+describe('pywinrm run_ps and cmd idioms', () => {
+  const SCRIPT = "$name = 'wörld \"quoted\"'\r\nWrite-Output \"hello $name\" # ✓";
+  let scratch: string;
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'winrmd-pwsh-interop-'));
+    return () => rm(scratch, { recursive: true, force: true });
+  });
+
+  describe('without pwsh', () => {
+    let bare: RunningServer;
+    let url: string;
+    beforeAll(async () => {
+      // A PATH holding nothing, so that no pwsh installed on this machine is found.
+      const emptyPath = await mkdtemp(join(scratch, 'empty-'));
+      bare = await startServer({ users: [ADMIN], env: { PATH: emptyPath } });
+      url = `https://127.0.0.1:${bare.httpsPort}/wsman`;
+      return () => bare.stop();
+    });
+
+    it("fails as cmd.exe fails, with the CLIXML error run_ps cleans and exit code 9009", async () => {
+      const result = only(await runPywinrm(url, ADMIN, [{ op: 'session_run_ps', command: SCRIPT }]));
+      expect(result.statusCode).toBe(9009);
+      expect(stdoutText(result)).toBe('');
+      expect(result.stderrRaw?.toString()).toMatch(/^#< CLIXML\r\n<Objs Version="1\.1\.0\.1" xmlns="http:\/\/schemas\.microsoft\.com\/powershell\/2004\/04"><S S="Error">/);
+      expect(result.stderr.toString()).toBe("'powershell' is not recognized as an internal or external command,\noperable program or batch file.");
+    });
+
+    it('runs cmd /c lines and reports exit /b codes beyond 255', async () => {
+      const output = await runPywinrm(url, ADMIN, [
+        { op: 'run', command: 'cmd.exe', args: ['/c', '"echo mapped"'] },
+        { op: 'run', command: 'cmd', args: ['/c', 'exit /b 300'] },
+        { op: 'run', command: 'exit /b 9009' },
+      ]);
+      expect(output.error).toBeNull();
+      expect(output.results.map((r) => [stdoutText(r), r.statusCode])).toEqual([
+        ['mapped\n', 0],
+        ['', 300],
+        ['', 9009],
+      ]);
+    });
+  });
+
+  describe('with a pwsh on PATH', () => {
+    let withPwsh: RunningServer;
+    let url: string;
+    let fake: FakePwsh;
+    beforeAll(async () => {
+      fake = await installFakePwsh(await mkdtemp(join(scratch, 'fake-')));
+      withPwsh = await startServer({ users: [ADMIN], env: { PATH: `${fake.directory}:/usr/bin:/bin` } });
+      url = `https://127.0.0.1:${withPwsh.httpsPort}/wsman`;
+      return () => withPwsh.stop();
+    });
+
+    it('hands the decoded script to pwsh intact', async () => {
+      const result = only(await runPywinrm(url, ADMIN, [{ op: 'session_run_ps', command: SCRIPT }]));
+      expect([stdoutText(result), result.stderr.toString(), result.statusCode]).toEqual([`${FAKE_PWSH_OUTPUT}\n`, '', 0]);
+      const calls = await fake.calls();
+      expect(calls).toHaveLength(1);
+      const [call] = calls;
+      expect(call?.args.slice(0, 1)).toEqual(['-EncodedCommand']);
+      expect(call && encodedScriptOf(call)).toBe(SCRIPT);
     });
   });
 });

@@ -14,12 +14,14 @@ Spec:
        "stdin_b64": "...",                      # optional: sent with one Send (End=true)
        "repeat": 1,                             # optional: run the step this many times
        "digest_only": false},                   # optional: report only the SHA-256 and length of stdout
-      {"op": "session_run_cmd", "command": "echo", "args": ["hi"]}   # winrm.Session.run_cmd, own shell
+      {"op": "session_run_cmd", "command": "echo", "args": ["hi"]},  # winrm.Session.run_cmd, own shell
+      {"op": "session_run_ps", "command": "Write-Output 'hi'"}       # winrm.Session.run_ps: command is the script
     ]
   }
 
 Prints one JSON object:
-  {"ok": true|false, "results": [{"status_code", "stdout_b64", "stderr_b64", "stdout_sha256", "stdout_len"}...],
+  {"ok": true|false, "results": [{"status_code", "stdout_b64", "stderr_b64", "stdout_sha256", "stdout_len",
+                                   "stderr_raw_b64" (session_run_ps only: stderr before _clean_error_msg)}...],
    "error": null | {"class": "...", "message": "...", "http_status": 401|null}}
 The process exits 0 whenever it printed a result; 2 for a bad spec.
 """
@@ -47,6 +49,18 @@ def send_stdin(protocol, shell_id, command_id, data):
     stream['@End'] = 'true'
     stream['#text'] = base64.b64encode(data).decode('ascii')
     protocol.send_message(xmltodict.unparse(req))
+
+
+class RunPsSession(winrm.Session):
+    """pywinrm 0.3.0's run_ps passes _clean_error_msg the stderr bytes, which it compares with a str:
+    a TypeError on Python 3 (pywinrm 0.4 decodes first). This decodes as 0.4 does and otherwise runs
+    0.3.0's own parsing of the CLIXML; it keeps the raw stderr for the test to look at."""
+    raw_stderr = b''
+
+    def _clean_error_msg(self, msg):
+        self.raw_stderr = msg
+        text = msg.decode('utf-8') if isinstance(msg, bytes) else msg
+        return winrm.Session._clean_error_msg(self, text).encode('utf-8')
 
 
 def describe(stdout, stderr, status_code, digest_only):
@@ -93,6 +107,13 @@ def run(spec, results):
                     response = session.run_cmd(step['command'], step.get('args', []))
                     results.append(describe(response.std_out, response.std_err, response.status_code,
                                             step.get('digest_only', False)))
+                elif step['op'] == 'session_run_ps':
+                    session = RunPsSession(spec['endpoint'], auth=auth, **options)
+                    response = session.run_ps(step['command'])
+                    result = describe(response.std_out, response.std_err, response.status_code,
+                                      step.get('digest_only', False))
+                    result['stderr_raw_b64'] = base64.b64encode(session.raw_stderr).decode('ascii')
+                    results.append(result)
                 else:
                     raise ValueError('unknown op %r' % step['op'])
     finally:

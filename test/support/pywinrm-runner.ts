@@ -9,7 +9,8 @@ import { asArray, asNumber, asRecord, asString, runPythonJson } from './client-e
 const SCRIPT = fileURLToPath(new URL('../interop/pywinrm_client.py', import.meta.url));
 
 export interface PywinrmStep {
-  op: 'run' | 'session_run_cmd';
+  op: 'run' | 'session_run_cmd' | 'session_run_ps';
+  /** The command line; for session_run_ps, the PowerShell script run_ps encodes. */
   command: string;
   args?: string[];
   stdin_b64?: string;
@@ -33,6 +34,8 @@ export interface PywinrmStepResult {
   stderr: Buffer;
   stdoutSha256: string;
   stdoutLen: number;
+  /** session_run_ps only: stderr as it came, before pywinrm's _clean_error_msg. */
+  stderrRaw?: Buffer | undefined;
 }
 
 export interface PywinrmOutput {
@@ -60,12 +63,14 @@ export function parsePywinrmOutput(value: unknown): PywinrmOutput {
     results: asArray(top['results'], 'results').map((item: unknown, i) => {
       const r = asRecord(item, `results[${i}]`);
       const stdoutB64 = r['stdout_b64'];
+      const stderrRawB64 = r['stderr_raw_b64'];
       return {
         statusCode: asNumber(r['status_code'], `results[${i}].status_code`),
         stdout: typeof stdoutB64 === 'string' ? Buffer.from(stdoutB64, 'base64') : undefined,
         stderr: Buffer.from(asString(r['stderr_b64'], 'stderr_b64'), 'base64'),
         stdoutSha256: asString(r['stdout_sha256'], 'stdout_sha256'),
         stdoutLen: asNumber(r['stdout_len'], `results[${i}].stdout_len`),
+        stderrRaw: typeof stderrRawB64 === 'string' ? Buffer.from(stderrRawB64, 'base64') : undefined,
       };
     }),
   };

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,10 @@ export interface TestUser {
   name: string;
   password: string;
   groups: string[];
+  /** `--os-user`: the Linux account the user's shells run as. */
+  osUser?: string;
+  /** `--create-os-user`: create that account with useradd (the test must remove it). */
+  createOsUser?: boolean;
 }
 
 export interface StartOptions {
@@ -27,6 +31,14 @@ export interface StartOptions {
   sets?: string[];
   users?: TestUser[];
   env?: Record<string, string>;
+  /**
+   * Run every user's shells as the server's own account, as before per-user accounts existed
+   * (`Winrmd.RunAsServiceAccount=true`). The default here, not in winrmd: most tests' users (alice,
+   * bob) have no Linux account. Tests of the accounts themselves pass false.
+   */
+  runAsServiceAccount?: boolean;
+  /** Run the server itself as this uid and gid (the test must be root); the state directory is given to it. */
+  serverAccount?: { uid: number; gid: number };
 }
 
 export interface RunningServer {
@@ -59,10 +71,21 @@ function runCli(args: string[], stdin: string, env: NodeJS.ProcessEnv): Promise<
 
 async function addUser(user: TestUser, stateDir: string, env: NodeJS.ProcessEnv): Promise<void> {
   const groupArgs = user.groups.flatMap((group) => ['--group', group]);
-  const args = ['user', 'add', user.name, ...groupArgs, '--password-stdin', '--state-dir', stateDir];
+  const accountArgs = [...(user.osUser === undefined ? [] : ['--os-user', user.osUser]), ...(user.createOsUser === true ? ['--create-os-user'] : [])];
+  const args = ['user', 'add', user.name, ...groupArgs, ...accountArgs, '--password-stdin', '--state-dir', stateDir];
   const result = await runCli(args, `${user.password}\n`, env);
   if (result.code !== 0) {
     throw new Error(`winrmd ${args.join(' ')} exited with ${String(result.code)}:\n${result.output}`);
+  }
+}
+
+/** Gives a directory and what is in it (users.json, written by root) to the server's account. */
+async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
+  await chown(dir, uid, gid);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await chownTree(path, uid, gid);
+    else await chown(path, uid, gid);
   }
 }
 
@@ -116,9 +139,13 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     throw err;
   }
 
-  const sets = (opts.sets ?? []).flatMap((kv) => ['--set', kv]);
+  // First, so that a test's own --set can still turn it off.
+  const serviceAccount = (opts.runAsServiceAccount ?? true) ? ['Winrmd.RunAsServiceAccount=true'] : [];
+  const sets = [...serviceAccount, ...(opts.sets ?? [])].flatMap((kv) => ['--set', kv]);
   const args = ['serve', '--state-dir', stateDir, '--bind', '127.0.0.1', '--http-port', '0', '--https-port', '0', ...sets];
-  const child = spawn(process.execPath, [WINRMD, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const account = opts.serverAccount;
+  if (account !== undefined) await chownTree(stateDir, account.uid, account.gid);
+  const child = spawn(process.execPath, [WINRMD, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], ...(account ?? {}) });
 
   const lines: string[] = [];
   const ports = new Map<string, number>();

@@ -44,10 +44,10 @@ afterEach(async () => {
 
 describe('winrmd user', () => {
   it('adds a user with the password from stdin and lists it', async () => {
-    const added = await run(['user', 'add', 'alice', '--group', 'Administrators', '--group', 'Ops', '--password-stdin', '--state-dir', dir], 's3cret\nignored\n');
+    const added = await run(['user', 'add', 'alice', '--group', 'Administrators', '--group', 'Ops', '--os-user', 'root', '--password-stdin', '--state-dir', dir], 's3cret\nignored\n');
     expect(added).toMatchObject({ status: 0, stderr: '' });
     const listed = await run(['user', 'list', '--state-dir', dir]);
-    expect(listed).toEqual({ status: 0, stdout: 'alice\tAdministrators,Ops\n', stderr: '' });
+    expect(listed).toEqual({ status: 0, stdout: 'alice\tAdministrators,Ops\troot\n', stderr: '' });
     const file = await readFile(join(dir, 'users.json'), 'utf8');
     expect(file).not.toContain('s3cret');
   });
@@ -70,7 +70,7 @@ describe('winrmd user', () => {
     const result = await run(['user', 'add', 'dave', '--password-stdin', '--state-dir', dir], 'pw\n');
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/no group.*--group Administrators/);
-    expect((await run(['user', 'list', '--state-dir', dir])).stdout).toBe('dave\t\n');
+    expect((await run(['user', 'list', '--state-dir', dir])).stdout).toBe('dave\t\tdave\n');
   });
 
   it('refuses an empty password, a missing --password-stdin and a duplicate', async () => {
@@ -86,6 +86,39 @@ describe('winrmd user', () => {
     expect((await run(['user', 'add', 'erin', '--password-stdin', '--state-dir', dir], 'pw\n')).status).toBe(0);
     const duplicate = await run(['user', 'add', 'ERIN', '--password-stdin', '--state-dir', dir], 'pw\n');
     expect(duplicate).toMatchObject({ status: 1, stderr: "winrmd: user 'erin' already exists\n" });
+  });
+
+  it('stores --os-user, and refuses a name no Linux account can have with status 2', async () => {
+    expect((await run(['user', 'add', 'ops', '--os-user', 'root', '--password-stdin', '--state-dir', dir], 'pw\n')).status).toBe(0);
+    const bad = await run(['user', 'add', 'ops2', '--os-user', '1000', '--password-stdin', '--state-dir', dir], 'pw\n');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^winrmd: invalid Linux account name '1000'/);
+    // A winrmd name that cannot be an account's needs --os-user.
+    expect((await run(['user', 'add', '4711', '--password-stdin', '--state-dir', dir], 'pw\n')).status).toBe(2);
+    expect((await run(['user', 'list', '--state-dir', dir])).stdout).toBe('ops\t\troot\n');
+  });
+
+  it('notes when the Linux account does not exist', async () => {
+    const result = await run(['user', 'add', 'winrmd-no-such-account', '--password-stdin', '--state-dir', dir], 'pw\n');
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/there is no Linux account winrmd-no-such-account; .*--create-os-user/);
+  });
+
+  it('--create-os-user leaves an existing account alone, and needs root for a new one', async () => {
+    const existing = await run(['user', 'add', 'admin', '--os-user', 'root', '--create-os-user', '--password-stdin', '--state-dir', dir], 'pw\n');
+    expect(existing.status).toBe(0);
+    expect(existing.stderr).toMatch(/the Linux account root already exists/);
+    // process.getuid is optional in the typings (absent on Windows); here it exists.
+    const getuid = vi.spyOn(process as unknown as { getuid: () => number }, 'getuid').mockReturnValue(1000);
+    try {
+      const result = await run(['user', 'add', 'newbie', '--os-user', 'winrmd-no-such-account', '--create-os-user', '--password-stdin', '--state-dir', dir], 'pw\n');
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/creating the Linux account 'winrmd-no-such-account' needs root/);
+    } finally {
+      getuid.mockRestore();
+    }
+    // Nothing was added for the refused one.
+    expect((await run(['user', 'list', '--state-dir', dir])).stdout).toBe('admin\t\troot\n');
   });
 
   it('refuses a password given as an argument', async () => {
@@ -113,7 +146,7 @@ describe('winrmd user', () => {
     await run(['user', 'add', 'ivy', '--password-stdin', '--set', `Winrmd.StateDir=${dir}`], 'pw\n');
     const config = join(dir, 'winrmd.yaml');
     await writeFile(config, `Winrmd:\n  StateDir: ${JSON.stringify(dir)}\n`);
-    expect((await run(['user', 'list', '--config', config])).stdout).toBe('ivy\t\n');
+    expect((await run(['user', 'list', '--config', config])).stdout).toBe('ivy\t\tivy\n');
   });
 
   it('reports an unknown user subcommand with status 2', async () => {

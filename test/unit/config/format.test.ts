@@ -37,6 +37,9 @@ describe('formatConfig', () => {
         '        IPv6Filter = *',
         '        CertificateThumbprint',
         '        AllowRemoteAccess = true',
+        '        PowerShellPath',
+        '        AdministratorsGroup',
+        '        RemoteManagementUsersGroup',
         '    Winrs',
       ].join('\n'),
     );

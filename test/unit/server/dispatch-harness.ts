@@ -40,9 +40,13 @@ export async function defaultConfig(): Promise<Config> {
 
 const services: ServiceState[] = [];
 
-/** A service as start-endpoint.ts builds it; closeServices() ends every one made. */
+/**
+ * A service as start-endpoint.ts builds it; closeServices() ends every one made. Its shells run as
+ * the test runner's own account (Winrmd.RunAsServiceAccount), since ALICE and BOB have no Linux
+ * accounts; test/unit/server/shell-accounts.test.ts covers the per-user accounts.
+ */
 export function makeService(config: Config): ServiceState {
-  const service = createServiceState(config, log, {
+  const service = createServiceState({ ...config, 'Winrmd.RunAsServiceAccount': true }, log, {
     baseEnvironment: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
     defaultWorkingDirectory: tmpdir(),
   });

@@ -16,6 +16,8 @@ export interface RequestSpec {
   readonly messageId?: string | undefined;
   readonly shellId?: string | undefined;
   readonly selectorName?: string;
+  /** Selectors by name, e.g. a listener's Address and Transport (ShellId has `shellId`). */
+  readonly selectors?: Readonly<Record<string, string>>;
   readonly options?: Readonly<Record<string, string>>;
   readonly operationTimeout?: string | undefined;
   readonly maxEnvelopeSize?: number | undefined;
@@ -49,6 +51,10 @@ export function request(spec: RequestSpec): BuiltRequest {
       `<w:SelectorSet><w:Selector Name="${spec.selectorName ?? 'ShellId'}">${escapeXml(spec.shellId)}</w:Selector></w:SelectorSet>`,
     );
   }
+  const selectors = Object.entries(spec.selectors ?? {});
+  if (selectors.length > 0) {
+    headers.push(`<w:SelectorSet>${selectors.map(([n, v]) => `<w:Selector Name="${escapeXml(n)}">${escapeXml(v)}</w:Selector>`).join('')}</w:SelectorSet>`);
+  }
   const options = Object.entries(spec.options ?? {});
   if (options.length > 0) {
     headers.push(`<w:OptionSet>${options.map(([n, v]) => `<w:Option Name="${escapeXml(n)}">${escapeXml(v)}</w:Option>`).join('')}</w:OptionSet>`);
@@ -76,6 +82,8 @@ export interface ShellOptions {
   readonly environment?: Readonly<Record<string, string>>;
   readonly idleTimeout?: string;
   readonly resourceUri?: string;
+  /** WINRS_NOPROFILE; FALSE (load the profile) unless set, as pywinrm sends it. */
+  readonly noProfile?: boolean;
 }
 
 export function create(options: ShellOptions = {}): BuiltRequest {
@@ -92,7 +100,7 @@ export function create(options: ShellOptions = {}): BuiltRequest {
   return request({
     action: ACTION.create,
     resourceUri: options.resourceUri ?? RESOURCE_URI.cmdShell,
-    options: { WINRS_NOPROFILE: 'FALSE', WINRS_CODEPAGE: '65001' },
+    options: { WINRS_NOPROFILE: options.noProfile === true ? 'TRUE' : 'FALSE', WINRS_CODEPAGE: '65001' },
     body,
   });
 }

@@ -1,0 +1,2 @@
+export { ServiceMetrics, type LiveCounts } from './service-metrics.js';
+export { startMetricsServer, type MetricsEndpoint } from './metrics-server.js';

@@ -1,0 +1,55 @@
+/**
+ * What a Windows Server answers to a Get of http://schemas.microsoft.com/wbem/wsman/1/config,
+ * element by element in document order: each value element's path below cfg:Config and its text.
+ * Written from the response recorded in pypsrp's
+ * tests/tests_pypsrp/responses/test_wsman_update_envelope_size_500.yml (the body is a single
+ * cfg:Config in the .../wsman/1/config namespace; that host had CredSSP enabled on its service).
+ */
+export const WINDOWS_CONFIG_NAMESPACE = 'http://schemas.microsoft.com/wbem/wsman/1/config';
+
+export const WINDOWS_CONFIG_GET: readonly (readonly [path: string, value: string])[] = [
+  ['MaxEnvelopeSizekb', '500'],
+  ['MaxTimeoutms', '60000'],
+  ['MaxBatchItems', '32000'],
+  ['MaxProviderRequests', '4294967295'],
+  ['Client/NetworkDelayms', '5000'],
+  ['Client/URLPrefix', 'wsman'],
+  ['Client/AllowUnencrypted', 'false'],
+  ['Client/Auth/Basic', 'true'],
+  ['Client/Auth/Digest', 'true'],
+  ['Client/Auth/Kerberos', 'true'],
+  ['Client/Auth/Negotiate', 'true'],
+  ['Client/Auth/Certificate', 'true'],
+  ['Client/Auth/CredSSP', 'false'],
+  ['Client/DefaultPorts/HTTP', '5985'],
+  ['Client/DefaultPorts/HTTPS', '5986'],
+  ['Client/TrustedHosts', ''],
+  ['Service/RootSDDL', 'O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;IU)S:P(AU;FA;GA;;;WD)(AU;SA;GXGW;;;WD)'],
+  ['Service/MaxConcurrentOperations', '4294967295'],
+  ['Service/MaxConcurrentOperationsPerUser', '1500'],
+  ['Service/EnumerationTimeoutms', '240000'],
+  ['Service/MaxConnections', '300'],
+  ['Service/MaxPacketRetrievalTimeSeconds', '120'],
+  ['Service/AllowUnencrypted', 'false'],
+  ['Service/Auth/Basic', 'true'],
+  ['Service/Auth/Kerberos', 'true'],
+  ['Service/Auth/Negotiate', 'true'],
+  ['Service/Auth/Certificate', 'false'],
+  ['Service/Auth/CredSSP', 'true'],
+  ['Service/Auth/CbtHardeningLevel', 'Relaxed'],
+  ['Service/DefaultPorts/HTTP', '5985'],
+  ['Service/DefaultPorts/HTTPS', '5986'],
+  ['Service/IPv4Filter', '*'],
+  ['Service/IPv6Filter', '*'],
+  ['Service/EnableCompatibilityHttpListener', 'false'],
+  ['Service/EnableCompatibilityHttpsListener', 'false'],
+  ['Service/CertificateThumbprint', ''],
+  ['Service/AllowRemoteAccess', 'true'],
+  ['Winrs/AllowRemoteShellAccess', 'true'],
+  ['Winrs/IdleTimeout', '7200000'],
+  ['Winrs/MaxConcurrentUsers', '2147483647'],
+  ['Winrs/MaxShellRunTime', '2147483647'],
+  ['Winrs/MaxProcessesPerShell', '2147483647'],
+  ['Winrs/MaxMemoryPerShellMB', '2147483647'],
+  ['Winrs/MaxShellsPerUser', '2147483647'],
+];
