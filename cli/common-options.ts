@@ -67,7 +67,8 @@ function flagValue(flag: string, key: ConfigKey, raw: string): RawConfigValue {
 
 /**
  * The serve command's options: the common ones plus --bind (Listener.Address), --http-port
- * (Service.DefaultPorts.HTTP) and --https-port (Service.DefaultPorts.HTTPS), which win over the file
+ * (Service.DefaultPorts.HTTP), --https-port (Service.DefaultPorts.HTTPS) and --transcript
+ * (Winrmd.TranscriptDir), which win over the file
  * and --set. Throws UsageError for unknown flags, stray arguments or a bad port.
  */
 export function parseServeOptions(argv: readonly string[]): ConfigSources {
@@ -78,6 +79,7 @@ export function parseServeOptions(argv: readonly string[]): ConfigSources {
       bind: { type: 'string' },
       'http-port': { type: 'string' },
       'https-port': { type: 'string' },
+      transcript: { type: 'string' },
     },
     allowPositionals: false,
     strict: true,
@@ -91,5 +93,7 @@ export function parseServeOptions(argv: readonly string[]): ConfigSources {
   if (httpsPort !== undefined) {
     overrides['Service.DefaultPorts.HTTPS'] = flagValue('--https-port', 'Service.DefaultPorts.HTTPS', httpsPort);
   }
+  const transcript = nonEmpty('--transcript', values.transcript);
+  if (transcript !== undefined) overrides['Winrmd.TranscriptDir'] = transcript;
   return sourcesFromOptions(values, overrides);
 }

@@ -8,6 +8,8 @@ Commands:
       --bind ADDRESS               Address to listen on (Listener.Address; * is every address).
       --http-port PORT             HTTP port (Service.DefaultPorts.HTTP; 0 picks a free port).
       --https-port PORT            HTTPS port (Service.DefaultPorts.HTTPS; 0 picks a free port).
+      --transcript DIR             Write every exchange, decrypted, one 0600 file per connection
+                                   (Winrmd.TranscriptDir); credentials and tokens are removed.
   user add NAME --password-stdin [--group GROUP]... [--os-user ACCOUNT] [--create-os-user]
                                    Add a user; the password is the first line of standard input.
                                    Users need a group to get in: pass --group Administrators
@@ -32,6 +34,8 @@ Commands:
                                    2h, 7d); --follow prints new events as they come.
   health [--timeout MS]            Check that each enabled listener answers an unauthenticated
                                    POST /wsman with 401 (exit 0), else exit 1; one line of output.
+  transcript show FILE             Print a transcript file readably: per exchange the time,
+                                   direction, method or status, and the envelope indented.
   help, --help                     Show this help.
   --version                        Print the version.
 

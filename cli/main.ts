@@ -8,6 +8,7 @@ import { runHealthCommand } from './health-command.js';
 import { HELP_TEXT } from './help.js';
 import { withProcessDefaults, type CliIo, type OutputStream } from './io.js';
 import { UsageError } from './usage-error.js';
+import { runTranscriptCommand } from './transcript-command.js';
 import { runUserCommand } from './user-command.js';
 import { readVersion } from './version.js';
 
@@ -39,6 +40,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return runEventsCommand(rest, io);
     case 'health':
       return runHealthCommand(rest, io);
+    case 'transcript':
+      return runTranscriptCommand(rest, io);
     case 'help':
     case '--help':
     case '-h':

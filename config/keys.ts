@@ -160,6 +160,12 @@ export const CONFIG_KEYS = {
   },
   'Winrmd.LogLevel': { type: 'string', default: 'info', description: 'winrmd: log level (fatal, error, warn, info, debug, trace).' },
   'Winrmd.LogBodies': { type: 'boolean', default: false, description: 'winrmd: log request and response envelopes (debug aid; may hold command data).' },
+  'Winrmd.TranscriptDir': {
+    type: 'string',
+    default: '',
+    description:
+      'winrmd: directory for transcripts (serve --transcript): every exchange as plaintext, one 0600 JSON-lines file per connection, credentials removed; empty: off.',
+  },
   'Winrmd.Events.File': {
     type: 'string',
     default: 'events.jsonl',

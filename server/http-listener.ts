@@ -14,6 +14,7 @@ import { NO_OBSERVER, type ServiceObserver } from '../events/signals.js';
 import { connectionOf, trackConnections } from './connection-tracking.js';
 import { readBodyWithin } from './body-reader.js';
 import type { IncomingMessage } from 'node:http';
+import type { TranscriptWriter } from './transcript.js';
 
 export interface ListenerOptions {
   readonly transport: 'http' | 'https';
@@ -30,6 +31,8 @@ export interface ListenerOptions {
   readonly firewall?: ConnectionFirewall;
   /** Security events and metrics: connections, requests, and (through the gate) logons. */
   readonly observer?: ServiceObserver;
+  /** `serve --transcript DIR`: every exchange, as plaintext, one file per connection. */
+  readonly transcript?: TranscriptWriter | undefined;
 }
 
 /** Windows' HTTP.sys names itself so on every reply; some clients log it, tests diff it. */
@@ -42,7 +45,13 @@ const ENCRYPTION_OVERHEAD_BYTES = 4096;
 interface RequestNotes {
   auth?: AuthDecision;
   result?: DispatchResult;
+  /** When the request arrived and, once decrypted and decoded, its envelope: for the transcript. */
+  receivedAt?: string;
+  requestEnvelope?: string;
 }
+
+/** The plaintext envelope each reply carried (before encryption), for the transcript. */
+const sentEnvelopes = new WeakMap<FastifyReply, string>();
 
 /** One WinRM listener: POST /wsman over HTTP or HTTPS; anything else is 404 or 405. */
 export function buildListener(options: ListenerOptions): FastifyInstance {
@@ -70,8 +79,14 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
   app.addHook('onSend', async (_request, reply) => {
     void reply.header('Server', SERVER_HEADER);
   });
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (options.transcript !== undefined) notes.set(request, { receivedAt: new Date().toISOString() });
+    done();
+  });
   app.addHook('onResponse', async (request, reply) => {
     const note = notes.get(request);
+    // Written after the reply went out, both halves at once: the client never waits on the disk.
+    if (options.transcript !== undefined) recordExchange(options.transcript, request, reply, note, options.transport, observer);
     const auth = note?.auth;
     options.log.info(
       {
@@ -129,7 +144,7 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
         remotePort: request.raw.socket.remotePort,
         connectionId: connectionOf(request.raw.socket, options.transport, observer).connectionId,
       });
-      notes.set(request, { auth });
+      notes.set(request, { ...notes.get(request), auth });
       if (auth.kind === 'deny') {
         options.log.debug({ remoteAddress: request.ip, reason: auth.reason }, 'unauthenticated');
         return sendUnauthorized(reply, auth.wwwAuthenticate);
@@ -182,6 +197,8 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
         return sendSoap(reply, 500, faultEnvelope(error, options.dispatcher.machineName), 'utf-8', sealing);
       }
       if (options.logBodies) options.log.debug({ body: decoded.text }, 'request envelope');
+      note.requestEnvelope = decoded.text;
+      notes.set(request, note);
       const abort = new AbortController();
       reply.raw.on('close', () => {
         if (!reply.raw.writableFinished) abort.abort();
@@ -216,10 +233,41 @@ interface Sealing {
 
 /** Every SOAP reply, faults included, goes back sealed when its request came sealed (notes 1.7). */
 function sendSoap(reply: FastifyReply, status: number, xml: string, charset: BodyCharset, sealing: Sealing | undefined): FastifyReply {
+  sentEnvelopes.set(reply, xml);
   const encoded = encodeSoapReply(xml, charset);
   if (sealing === undefined) return reply.code(status).header('Content-Type', encoded.contentType).send(encoded.body);
   const framed = encryptReply(encoded.body, encoded.contentType, sealing.protocol, sealing.context);
   return reply.code(status).header('Content-Type', framed.contentType).send(framed.body);
+}
+
+function recordExchange(
+  transcript: TranscriptWriter,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  note: RequestNotes | undefined,
+  transport: 'http' | 'https',
+  observer: ServiceObserver,
+): void {
+  const socket = request.raw.socket;
+  const { connectionId } = connectionOf(socket, transport, observer);
+  const common = { connectionId, remoteAddress: request.ip, transport };
+  transcript.record(socket, {
+    ...common,
+    time: note?.receivedAt ?? new Date().toISOString(),
+    direction: 'request',
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    envelope: note?.requestEnvelope,
+  });
+  transcript.record(socket, {
+    ...common,
+    time: new Date().toISOString(),
+    direction: 'response',
+    status: reply.statusCode,
+    headers: reply.getHeaders(),
+    envelope: sentEnvelopes.get(reply),
+  });
 }
 
 function sendUnauthorized(reply: FastifyReply, challenges: readonly string[]): FastifyReply {

@@ -20,6 +20,7 @@ import { loadTlsIdentity } from './tls-certificate.js';
 import { ConnectionFirewall, firewallSettingsFrom } from '../firewall/index.js';
 import { NO_OBSERVER, type ServiceObserver } from '../events/signals.js';
 import { checkTelemetrySettings, startTelemetry } from './telemetry.js';
+import { TranscriptWriter } from './transcript.js';
 
 export interface RunningEndpoint {
   /** Bound ports by transport (useful when the config asked for port 0). */
@@ -106,6 +107,8 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
     },
   };
   const dispatcher = { machineName, identify };
+  // Issue 7: made here, before listening, so that a directory that cannot be created stops the start.
+  const transcript = config['Winrmd.TranscriptDir'] === '' ? undefined : new TranscriptWriter(config['Winrmd.TranscriptDir'], log);
   const host = config['Listener.Address'] === '*' ? '::' : config['Listener.Address'];
   const common = {
     maxConnections: config['Service.MaxConnections'],
@@ -117,6 +120,7 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
     logBodies: config['Winrmd.LogBodies'],
     firewall,
     observer: relay,
+    transcript,
   };
 
   // Local accounts' domain in the events is the NetBIOS computer name, as Windows writes it.
@@ -142,6 +146,7 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
     await Promise.all(apps.map((a) => a.close()));
     await shells.closeAll();
     await telemetry.close();
+    await transcript?.close();
     throw error;
   }
 
@@ -153,6 +158,7 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
       firewall.close();
       await shells.closeAll();
       await telemetry.close();
+      await transcript?.close();
     },
   };
 }

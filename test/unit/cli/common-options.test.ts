@@ -41,6 +41,13 @@ describe('parseServeOptions', () => {
     expect(() => parseServeOptions(['--https-port', '70000'])).toThrow(/^--https-port: .*at most 65535/);
   });
 
+  it('maps --transcript to Winrmd.TranscriptDir, off by default', async () => {
+    const config = await loadConfig(parseServeOptions(['--set', 'Winrmd.TranscriptDir=/a', '--transcript', '/tmp/t']));
+    expect(config['Winrmd.TranscriptDir']).toBe('/tmp/t');
+    expect((await loadConfig(parseServeOptions([])))['Winrmd.TranscriptDir']).toBe('');
+    expect(() => parseServeOptions(['--transcript', ''])).toThrow(UsageError);
+  });
+
   it('refuses positional arguments and unknown flags', () => {
     expect(() => parseServeOptions(['now'])).toThrow(UsageError);
     expect(() => parseServeOptions(['--port', '1'])).toThrow(UsageError);
