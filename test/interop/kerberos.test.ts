@@ -61,11 +61,6 @@ function startKerberosServer(kdc: RunningKdc, sets: string[] = []): Promise<Runn
   return startServer({ users: LOCAL_USERS, sets: [`Service.Auth.Keytab=${kdc.keytab}`, ...sets] });
 }
 
-/** `it` with a timeout; kept as a name so the cases below read as one block. */
-function kit(name: string, fn: () => Promise<void>, timeout?: number): void {
-  it(name, fn, timeout);
-}
-
 let kdc: RunningKdc;
 let server: RunningServer;
 /** The server's {"event":"kerberos",...} start-up line. */
@@ -236,7 +231,7 @@ describe('Kerberos support', () => {
     expect(Array.isArray(principals) ? principals : []).toContain(`HTTP/localhost@${REALM}`);
   });
 
-  kit('advertises Negotiate and Kerberos to an unauthenticated request', async () => {
+  it('advertises Negotiate and Kerberos to an unauthenticated request', async () => {
     const reply = await postHttps(httpsUrl(server), {}, IDENTIFY);
     expect(reply.status).toBe(401);
     const schemes = reply.authenticate.map((v) => v.trim().split(/\s+/)[0]?.toLowerCase());
@@ -244,7 +239,7 @@ describe('Kerberos support', () => {
     expect(schemes).toContain('kerberos');
   });
 
-  kit('takes the keytab from KRB5_KTNAME when Service.Auth.Keytab is empty', async () => {
+  it('takes the keytab from KRB5_KTNAME when Service.Auth.Keytab is empty', async () => {
     const other = await startServer({ users: LOCAL_USERS, env: { KRB5_KTNAME: `FILE:${kdc.keytab}` } });
     try {
       const event = await waitForKerberosEvent(other, 3000);
@@ -280,14 +275,14 @@ const batteries: Battery[] = [
 
 for (const battery of batteries) {
   describe(battery.name, () => {
-    kit('runs echo hello', async () => {
+    it('runs echo hello', async () => {
       const result = only(await battery.run([{ op: 'run', command: 'echo', args: ['hello'] }]));
       expect(stdoutText(result)).toBe('hello\n');
       expect(result.stderr.toString()).toBe('');
       expect(result.statusCode).toBe(0);
     });
 
-    kit('reports exit codes', async () => {
+    it('reports exit codes', async () => {
       const output = await battery.run([
         { op: 'run', command: 'exit 3' },
         { op: 'run', command: 'exit 0' },
@@ -296,13 +291,13 @@ for (const battery of batteries) {
       expect(output.results.map((r) => r.statusCode)).toEqual([3, 0]);
     });
 
-    kit('keeps stderr apart from stdout', async () => {
+    it('keeps stderr apart from stdout', async () => {
       const result = only(await battery.run([{ op: 'run', command: 'echo out; echo err >&2' }]));
       expect(stdoutText(result)).toBe('out\n');
       expect(result.stderr.toString()).toBe('err\n');
     });
 
-    kit('delivers 5 MB of stdout intact and in order', async () => {
+    it('delivers 5 MB of stdout intact and in order', async () => {
       const count = 800_000;
       const expected = Array.from({ length: count }, (_, i) => `${i + 1}\n`).join('');
       const result = only(await battery.run([{ op: 'run', command: `seq 1 ${count}`, digest_only: true }]));
@@ -311,7 +306,7 @@ for (const battery of batteries) {
       expect(result.statusCode).toBe(0);
     });
 
-    kit('passes stdin to the command', async () => {
+    it('passes stdin to the command', async () => {
       const input = 'first line\nsecond line \u2713\n';
       const result = only(await battery.run([{ op: 'run', command: 'cat', stdin_b64: Buffer.from(input).toString('base64') }]));
       expect(stdoutText(result)).toBe(input);
@@ -321,7 +316,7 @@ for (const battery of batteries) {
 }
 
 describe('python3-gssapi client details', () => {
-  kit('gets the AP-REP back under the scheme it used (Kerberos, Negotiate raw krb5, SPNEGO)', async () => {
+  it('gets the AP-REP back under the scheme it used (Kerberos, Negotiate raw krb5, SPNEGO)', async () => {
     for (const [scheme, mech] of [
       ['Kerberos', 'krb5'],
       ['Negotiate', 'krb5'],
@@ -343,7 +338,7 @@ describe('python3-gssapi client details', () => {
     }
   });
 
-  kit('works over HTTPS with channel bindings, without message encryption', async () => {
+  it('works over HTTPS with channel bindings, without message encryption', async () => {
     const output = await runGss(ALICE, {
       endpoint: httpsUrl(server),
       scheme: 'Kerberos',
@@ -357,7 +352,7 @@ describe('python3-gssapi client details', () => {
 });
 
 describe('curl --negotiate', () => {
-  kit('does an authenticated Identify over HTTPS', async () => {
+  it('does an authenticated Identify over HTTPS', async () => {
     const ccache = await ticketFor(ALICE);
     const port = server.httpsPort;
     const result = await runText(
@@ -391,7 +386,7 @@ describe('curl --negotiate', () => {
 });
 
 describe('hand-built AP-REQs', () => {
-  kit('a valid one is accepted with a mutual-auth AP-REP that echoes the authenticator', async () => {
+  it('a valid one is accepted with a mutual-auth AP-REP that echoes the authenticator', async () => {
     const cred = await serviceTicket(ALICE);
     const built = buildApReq(cred);
     const reply = await postHttps(httpsUrl(server), { Authorization: `Kerberos ${built.token.toString('base64')}` }, IDENTIFY);
@@ -404,7 +399,7 @@ describe('hand-built AP-REQs', () => {
     expect(apRep.cusec).toBe(built.cusec);
   });
 
-  kit('an authenticator an hour old is refused', async () => {
+  it('an authenticator an hour old is refused', async () => {
     const cred = await serviceTicket(ALICE);
     const token = buildApReq(cred, { ctime: new Date(Date.now() - 3_600_000) }).token;
     const reply = await postHttps(httpsUrl(server), { Authorization: `Kerberos ${token.toString('base64')}` }, IDENTIFY);
@@ -421,7 +416,7 @@ describe('hand-built AP-REQs', () => {
       };
     });
 
-    kit('an expired ticket is refused even with a fresh authenticator', async () => {
+    it('an expired ticket is refused even with a fresh authenticator', async () => {
       if (strict === undefined) throw new Error('strict server not started');
       // Control: a fresh ticket works on this server.
       const fresh = await serviceTicket(ALICE);
@@ -440,7 +435,7 @@ describe('hand-built AP-REQs', () => {
 });
 
 describe('refusals', () => {
-  kit('a ticket for a service not in the server\'s keytab (HTTP/otherhost)', async () => {
+  it('a ticket for a service not in the server\'s keytab (HTTP/otherhost)', async () => {
     const output = await runGss(ALICE, {
       endpoint: httpsUrl(server),
       scheme: 'Kerberos',
@@ -457,7 +452,7 @@ describe('refusals', () => {
     ['HTTPS', (s: RunningServer): string => httpsUrl(s)],
     ['HTTP', (s: RunningServer): string => httpUrl(s)],
   ] as const) {
-    kit(`a replayed AP-REQ on a second connection (${label})`, async () => {
+    it(`a replayed AP-REQ on a second connection (${label})`, async () => {
       const output = await runGss(ALICE, { endpoint: url(server), scheme: 'Kerberos', steps: [] }, ['--replay']);
       expect(output.error).toBeNull();
       const replay = asRecord(output.raw['replay'], 'replay');
@@ -470,7 +465,7 @@ describe('refusals', () => {
     });
   }
 
-  kit('a tampered wrap token: the sealed Command is refused and does not run', async () => {
+  it('a tampered wrap token: the sealed Command is refused and does not run', async () => {
     const marker = join(tmpdir(), `winrmd-krb-tamper-${randomBytes(6).toString('hex')}`);
     const control = join(tmpdir(), `winrmd-krb-control-${randomBytes(6).toString('hex')}`);
     try {
@@ -499,7 +494,7 @@ describe('refusals', () => {
     }
   });
 
-  kit('a principal with no local user', async () => {
+  it('a principal with no local user', async () => {
     const gss = await runGss(DAVE, { endpoint: httpUrl(server), scheme: 'Kerberos', steps: [{ op: 'run', command: 'echo no' }] });
     expect(gss.ok).toBe(false);
     expect(gss.error?.class).toBe('InvalidCredentialsError');
@@ -510,7 +505,7 @@ describe('refusals', () => {
     expect(pywinrm.results).toHaveLength(0);
   });
 
-  kit('a user outside Administrators', async () => {
+  it('a user outside Administrators', async () => {
     const gss = await runGss(CAROL, { endpoint: httpUrl(server), scheme: 'Kerberos', steps: [{ op: 'run', command: 'echo no' }] });
     expect(gss.ok).toBe(false);
     expect(gss.error?.class).toBe('InvalidCredentialsError');

@@ -18,6 +18,7 @@ import { constants as fsConstants, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { waitForExit } from './child-exit.js';
 
 export interface KdcUser {
   /** Principal name without the realm, e.g. `alice`. */
@@ -285,21 +286,6 @@ function canConnect(port: number): Promise<boolean> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      child.off('exit', onExit);
-      resolve(false);
-    }, ms);
-    const onExit = (): void => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    child.once('exit', onExit);
-  });
 }
 
 function execute(path: string, args: string[], env: NodeJS.ProcessEnv, input: string | undefined): Promise<CommandResult> {

@@ -2,12 +2,13 @@
  * Starts the built server (`node bin/winrmd serve`) as a child process on ephemeral ports with a
  * throw-away state directory, for integration and interop tests. Requires `npm run build` (dist/).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitForExit } from './child-exit.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** WINRMD_TEST_BIN runs another executable script instead, e.g. to try the tests against a stub. */
@@ -108,21 +109,6 @@ export function parseListeningLine(line: string): ListeningLine | undefined {
   const port = record['port'];
   if (record['msg'] !== 'listening' || typeof transport !== 'string' || typeof port !== 'number') return undefined;
   return { transport, port };
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      child.off('exit', onExit);
-      resolve(false);
-    }, ms);
-    const onExit = (): void => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    child.once('exit', onExit);
-  });
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
