@@ -411,6 +411,44 @@ function safeParse(text: string): XmlElement | undefined {
   }
 }
 
+describe('parseXml markup the hand-written parser checks itself', () => {
+  it.each([
+    ['an XML declaration without a version', '<?xml encoding="utf-8"?><a/>'],
+    ['an XML declaration with mismatched quotes', `<?xml version="1.0'?><a/>`],
+    ['an XML declaration after a comment', '<!-- c --><?xml version="1.0"?><a/>'],
+    ['an XML declaration inside the root', '<a><?xml version="1.0"?></a>'],
+    ['attributes with no space between them', '<a x="1"y="2"/>'],
+    ['an attribute value without its closing quote', '<a x="1/>'],
+    ['an entity named like an Object member', '<a>&constructor;</a>'],
+    ['a declaration that is neither comment nor CDATA', '<a><!FOO></a>'],
+    ['an end tag with something after its name', '<a></a x>'],
+  ])('refuses %s', (_label, xml) => {
+    expectProtocolError(xml);
+  });
+
+  it('accepts the declaration forms clients send', () => {
+    for (const declaration of ['<?xml version="1.0"?>', "<?xml version='1.0' encoding='UTF-8'?>", '<?xml version="1.0" encoding="utf-8" standalone="yes" ?>']) {
+      expect(parseXml(`${declaration}\n<a>x</a>`).text).toBe('x');
+    }
+  });
+
+  it('reads deeply nested elements without running out of stack', () => {
+    const depth = 100_000;
+    let leaf = parseXml('<a>'.repeat(depth) + 'x' + '</a>'.repeat(depth));
+    for (let level = 1; level < depth; level++) leaf = must(leaf, ['', 'a']);
+    expect(leaf.text).toBe('x');
+  });
+
+  it("keeps ']]>' in text as text, as the parser before it did", () => {
+    expect(parseXml('<a>x]]>y</a>').text).toBe('x]]>y');
+  });
+
+  it('accepts white space around = and inside the end tag, and single-quoted values', () => {
+    const a = parseXml("<a  x = '1'\n\ty=\"2\" ></a >");
+    expect(a.attributes.map((x) => x.value)).toEqual(['1', '2']);
+  });
+});
+
 describe('parseXml characters XML does not allow', () => {
   it.each([
     ['a raw control character', '<a>x\u0001y</a>'],
