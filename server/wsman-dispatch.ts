@@ -68,7 +68,10 @@ export async function dispatchEnvelope(
       principal: input.principal,
       clientIp: input.clientIp,
       endpointAddress: input.endpointAddress,
-      abort: input.abort,
+      // Read through, not copied: the listener makes the signal only when a handler asks for it.
+      get abort() {
+        return input.abort;
+      },
       log: input.log,
       service,
       connectionId: input.connectionId,
