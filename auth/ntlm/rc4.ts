@@ -24,14 +24,18 @@ export class Rc4 {
 
   /**
    * Encrypts or decrypts `data` (the same operation), continuing the key stream where the previous
-   * call stopped: NTLM seals a message and then its checksum with one persistent handle.
+   * call stopped: NTLM seals a message and then its checksum with one persistent handle. `out` may
+   * be `data` itself, to work in place; by default a new buffer, not zero-filled since every byte
+   * is written.
    */
-  process(data: Buffer): Buffer {
+  process(data: Uint8Array, out: Buffer = Buffer.allocUnsafe(data.length)): Buffer {
+    if (out.length < data.length) throw new RangeError('RC4 output shorter than its input');
     const s = this.#state;
-    const out = Buffer.alloc(data.length);
+    const length = data.length;
     let i = this.#i;
     let j = this.#j;
-    for (let n = 0; n < data.length; n++) {
+    // The `?? 0`s only satisfy the index checks: every index here is within bounds.
+    for (let n = 0; n < length; n++) {
       i = (i + 1) & 0xff;
       const si = s[i] ?? 0;
       j = (j + si) & 0xff;
