@@ -51,7 +51,8 @@ export async function dispatchEnvelope(
     request = parseRequest(input.xml);
     if (request.isIdentify) {
       const body = writeIdentifyResponse({ ...settings.identify, authenticated: input.principal !== undefined });
-      return ok(request, writeEnvelope({ lang: langOf(request) }, body));
+      // Windows' Identify envelope carries no xml:lang (a reply quoted in Greenbone's WinRM detection script).
+      return ok(request, writeEnvelope({ lang: undefined }, body));
     }
     if (input.principal === undefined) {
       return { status: 401, xml: '', action: request.action, resourceUri: request.resourceUri, fault: undefined };

@@ -12,11 +12,15 @@ export interface IdentifyFacts {
   readonly authenticated: boolean;
 }
 
-/** [DSP0226] 11 IdentifyResponse, as Windows fills it ([MS-WSMV] 3.1.4.1.23). */
+/**
+ * [DSP0226] 11 IdentifyResponse, as Windows fills it ([MS-WSMV] 3.1.4.1.23). An unauthenticated
+ * caller is told the stack but not the system: Windows writes `OS: 0.0.0 SP: 0.0 Stack: 3.0`
+ * (Microsoft's Test-WSMan documentation: "null values for the operating system version and service
+ * pack level (OS: 0.0.0 SP: 0.0)"; the same reply is quoted in Greenbone's WinRM detection script).
+ */
 export function writeIdentifyResponse(facts: IdentifyFacts): string {
-  const version = facts.authenticated
-    ? `<wsmid:ProductVersion>${escapeXml(facts.productVersion)}</wsmid:ProductVersion>`
-    : '';
+  const productVersion = facts.authenticated ? facts.productVersion : withoutSystemVersion(facts.productVersion);
+  const version = `<wsmid:ProductVersion>${escapeXml(productVersion)}</wsmid:ProductVersion>`;
   const profiles = facts.authenticated
     ? `<wsmid:SecurityProfiles>${facts.profiles
         .flatMap((p) => ['http', 'https'].map((t) => `<wsmid:SecurityProfileName>${SECURITY_PROFILE_BASE}/${t}/${p}</wsmid:SecurityProfileName>`))
@@ -28,4 +32,9 @@ export function writeIdentifyResponse(facts: IdentifyFacts): string {
     `<wsmid:ProductVendor>${escapeXml(facts.productVendor)}</wsmid:ProductVendor>` +
     `${version}${profiles}</wsmid:IdentifyResponse>`
   );
+}
+
+/** `OS: 10.0.20348 SP: 0.0 Stack: 3.0` → `OS: 0.0.0 SP: 0.0 Stack: 3.0`; anything else is left as it is. */
+function withoutSystemVersion(productVersion: string): string {
+  return productVersion.replace(/^OS: \S+ SP: \S+/, 'OS: 0.0.0 SP: 0.0');
 }

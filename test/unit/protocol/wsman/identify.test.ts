@@ -24,10 +24,10 @@ describe('writeIdentifyResponse', () => {
     ]);
   });
 
-  it('tells an unauthenticated caller neither version nor profiles', () => {
+  it('tells an unauthenticated caller the stack with a zero system version, and no profiles', () => {
     const root = parseXml(writeIdentifyResponse({ ...FACTS, authenticated: false }));
-    expect(root.children.map((c) => c.name)).toEqual(['ProtocolVersion', 'ProductVendor']);
-    expect(find(root, WSMID('ProductVersion'))).toBeUndefined();
+    expect(root.children.map((c) => c.name)).toEqual(['ProtocolVersion', 'ProductVendor', 'ProductVersion']);
+    expect(must(root, WSMID('ProductVersion')).text).toBe('OS: 0.0.0 SP: 0.0 Stack: 3.0');
     expect(find(root, WSMID('SecurityProfiles'))).toBeUndefined();
   });
 
