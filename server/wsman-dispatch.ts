@@ -34,7 +34,7 @@ export interface DispatchResult {
 
 export interface DispatcherSettings {
   readonly machineName: string;
-  readonly identify: Omit<IdentifyFacts, 'authenticated'>;
+  readonly identify: Omit<IdentifyFacts, 'authenticated' | 'transport'>;
 }
 
 const DEFAULT_LANG = 'en-US';
@@ -50,9 +50,12 @@ export async function dispatchEnvelope(
   try {
     request = parseRequest(input.xml);
     if (request.isIdentify) {
-      const body = writeIdentifyResponse({ ...settings.identify, authenticated: input.principal !== undefined });
-      // Windows' Identify envelope carries no xml:lang (a reply quoted in Greenbone's WinRM detection script).
-      return ok(request, writeEnvelope({ lang: undefined }, body));
+      const authenticated = input.principal !== undefined;
+      const transport = input.endpointAddress.startsWith('https:') ? 'https' : 'http';
+      const body = writeIdentifyResponse({ ...settings.identify, authenticated, transport });
+      // Windows writes xml:lang on an authenticated Identify's envelope but none on an anonymous
+      // one (a reply quoted in Greenbone's WinRM detection script).
+      return ok(request, writeEnvelope({ lang: authenticated ? langOf(request) : undefined }, body));
     }
     if (input.principal === undefined) {
       return { status: 401, xml: '', action: request.action, resourceUri: request.resourceUri, fault: undefined };
