@@ -129,9 +129,9 @@ export const CONFIG_KEYS = {
   'Winrmd.ComputerName': { type: 'string', default: '', description: 'winrmd: name reported in faults; empty uses the host name.' },
   'Winrmd.CommandMapping': {
     type: 'string',
-    default: 'powershell,cmd,exit',
+    default: 'powershell,cmd,errorlevel,chain,exit',
     description:
-      'winrmd: the Windows command-line rules applied before the interpreter (powershell: to pwsh; cmd: cmd[.exe] /c; exit: exit /b N), comma-separated; empty turns them off.',
+      'winrmd: the Windows command-line rules applied before the interpreter (powershell: to pwsh; cmd: cmd[.exe] /c; errorlevel: %ERRORLEVEL% in cmd lines; chain: & && || in cmd lines; exit: exit /b N), comma-separated; empty turns them off.',
   },
   'Winrmd.NetbiosComputerName': {
     type: 'string',

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { recordedOperation } from '../events/operation-names.js';
 import { responseAction } from '../protocol/wsman/actions.js';
-import { faultAction, WsmanFault, writeFaultBody } from '../protocol/wsman/fault.js';
+import { pluginFor } from '../protocol/winrs/plugin.js';
+import { faultAction, faultTexts, WsmanFault, writeFaultBody } from '../protocol/wsman/fault.js';
 import { writeIdentifyResponse, type IdentifyFacts } from '../protocol/wsman/identify.js';
 import { parseRequest, type WsmanRequest } from '../protocol/wsman/request.js';
 import { writeEnvelope } from '../protocol/wsman/response.js';
@@ -33,7 +34,7 @@ export interface DispatchResult {
 
 export interface DispatcherSettings {
   readonly machineName: string;
-  readonly identify: Omit<IdentifyFacts, 'authenticated'>;
+  readonly identify: Omit<IdentifyFacts, 'authenticated' | 'transport'>;
 }
 
 const DEFAULT_LANG = 'en-US';
@@ -49,8 +50,12 @@ export async function dispatchEnvelope(
   try {
     request = parseRequest(input.xml);
     if (request.isIdentify) {
-      const body = writeIdentifyResponse({ ...settings.identify, authenticated: input.principal !== undefined });
-      return ok(request, writeEnvelope({ lang: langOf(request) }, body));
+      const authenticated = input.principal !== undefined;
+      const transport = input.endpointAddress.startsWith('https:') ? 'https' : 'http';
+      const body = writeIdentifyResponse({ ...settings.identify, authenticated, transport });
+      // Windows writes xml:lang on an authenticated Identify's envelope but none on an anonymous
+      // one (a reply quoted in Greenbone's WinRM detection script).
+      return ok(request, writeEnvelope({ lang: authenticated ? langOf(request) : undefined }, body));
     }
     if (input.principal === undefined) {
       return { status: 401, xml: '', action: request.action, resourceUri: request.resourceUri, fault: undefined };
@@ -86,9 +91,11 @@ export async function dispatchEnvelope(
   } catch (error) {
     const fault = error instanceof WsmanFault ? error : unexpected(error, input.log);
     if (fault.logDetail !== undefined) input.log.debug({ fault: fault.fault, detail: fault.logDetail }, 'fault');
+    // The Reason in the language the request asked for, when we have it (fault-language.ts).
+    const texts = faultTexts(fault, request?.locale);
     const xml = writeEnvelope(
-      { action: faultAction(fault.spec), messageId: newMessageId(), relatesTo: request?.messageId ?? fault.relatesTo, lang: DEFAULT_LANG },
-      writeFaultBody(fault, settings.machineName, DEFAULT_LANG),
+      { action: faultAction(fault.spec), messageId: newMessageId(), relatesTo: request?.messageId ?? fault.relatesTo, lang: texts.lang },
+      writeFaultBody(fault, { machine: settings.machineName, texts, provider: pluginFor(request?.resourceUri) }),
     );
     return { status: 500, xml, action: request?.action, resourceUri: request?.resourceUri, fault: fault.fault };
   }
@@ -121,6 +128,6 @@ function newMessageId(): string {
 export function faultEnvelope(fault: WsmanFault, machineName: string): string {
   return writeEnvelope(
     { action: faultAction(fault.spec), messageId: newMessageId(), lang: DEFAULT_LANG },
-    writeFaultBody(fault, machineName, DEFAULT_LANG),
+    writeFaultBody(fault, { machine: machineName, texts: faultTexts(fault, undefined) }),
   );
 }

@@ -54,14 +54,18 @@ function parseMaxElements(element: XmlElement | undefined): number {
 }
 
 /**
- * EnumerateResponse. Optimized replies carry items as w:Items and w:EndOfSequence (DSP0226 8.2.3);
- * a context is always returned unless the sequence has ended.
+ * EnumerateResponse. Optimized replies carry items as w:Items and w:EndOfSequence (DSP0226 8.2.3).
+ * Windows always writes n:EnumerationContext, empty once the sequence has ended, and leaves w:Items
+ * out when there is nothing to list (recorded: jborean93/pypsrp
+ * tests/tests_pypsrp/responses/test_psrp_disconnect_runspaces.yml, an optimized Enumerate of the
+ * shell resource answered with two shells, and a filtered one answered with none).
  */
 export function writeEnumerateResponse(context: string | undefined, optimizedItems: readonly string[] | undefined): string {
-  const ctx = context === undefined ? '' : `<n:EnumerationContext>${escapeXml(context)}</n:EnumerationContext>`;
+  const ctx = `<n:EnumerationContext>${context === undefined ? '' : escapeXml(context)}</n:EnumerationContext>`;
   if (optimizedItems === undefined) return `<n:EnumerateResponse>${ctx}</n:EnumerateResponse>`;
+  const items = optimizedItems.length === 0 ? '' : `<w:Items>${optimizedItems.join('')}</w:Items>`;
   const end = context === undefined ? '<w:EndOfSequence/>' : '';
-  return `<n:EnumerateResponse>${ctx}<w:Items>${optimizedItems.join('')}</w:Items>${end}</n:EnumerateResponse>`;
+  return `<n:EnumerateResponse>${ctx}${items}${end}</n:EnumerateResponse>`;
 }
 
 /** PullResponse uses n:Items and n:EndOfSequence (DSP0226 8.4). */

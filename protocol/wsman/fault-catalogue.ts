@@ -1,20 +1,39 @@
 /**
  * The faults winrmd sends, each as Windows sends it for the same case: SOAP code, WS-Management
  * subcode, the Win32/WinRM error number in WSManFault@Code, and the message text (Windows' texts
- * end with a space; clients show them verbatim). Codes are the ERROR_WSMAN_* values of wsmerror.h.
- * Every fault winrmd sends is built from an entry here.
+ * end with a space, some with two; clients show them verbatim). Codes are the ERROR_WSMAN_* values
+ * of wsmerror.h. Every fault winrmd sends is built from an entry here. The texts are en-US; other
+ * languages live in fault-language.ts.
+ *
+ * "Recorded" means the entry was checked against a Windows reply recorded by a peer client's tests
+ * (the repository and file are named); "unverified" marks what no recording confirms yet.
  */
 export interface FaultSpec {
   readonly code: 'Sender' | 'Receiver' | 'MustUnderstand' | 'VersionMismatch';
   /** Subcode as prefix:local; the prefix names one of the namespaces of PREFIX_DECLARATIONS. */
   readonly subcode?: `${'w' | 'a' | 'n'}:${string}`;
   readonly wsmanCode: number;
+  /** f:WSManFault/f:Message: the specific text. */
   readonly message: string;
-  /** A DSP0226 faultDetail URI, when Windows sends one. */
+  /**
+   * s:Reason/s:Text when Windows writes a different, generic text there (the subcode's own
+   * message) and the specific one only in f:Message; absent: the Reason is the message.
+   */
+  readonly reason?: string;
+  /** A DSP0226 faultDetail URI, when Windows sends one (written before f:WSManFault, as Windows does). */
   readonly faultDetail?: string;
+  /**
+   * Raised by the resource's plugin (a Win32 error of the shell plugin) rather than the service:
+   * Windows then wraps f:Message's text in f:ProviderFault naming the plugin.
+   */
+  readonly fromPlugin?: boolean;
 }
 
 const DETAIL = 'http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/';
+
+/** s:Reason of every w:InvalidSelectors fault Windows sends (the recordings named below). */
+const INVALID_SELECTORS_REASON =
+  'The WS-Management service cannot process the request because the request contained invalid selectors for the resource. ';
 
 export const FAULTS = {
   /** ERROR_WSMAN_INVALID_XML 0x80338043: not well-formed, or a DTD. */
@@ -52,12 +71,26 @@ export const FAULTS = {
     wsmanCode: 2150858769,
     message: 'The WS-Management service cannot process the request. The request does not have all the expected SOAP headers. ',
   },
-  /** ERROR_WSMAN_INVALID_MESSAGE_INFORMATION_HEADER 0x8033800F */
+  /**
+   * ERROR_WSMAN_INVALID_MESSAGE_INFORMATION_HEADER 0x8033800F. Recorded (Reason generic, Message
+   * naming the header): jborean93/pypsrp tests/tests_pypsrp/responses/test_psrp_is_alive_other_wsman_error.yml.
+   */
   invalidHeader: {
     code: 'Sender',
     subcode: 'a:InvalidMessageInformationHeader',
     wsmanCode: 2150858767,
     message: 'The WS-Management service cannot process the request. The request contains one or more invalid SOAP headers. ',
+  },
+  /**
+   * The same fault for an OperationTimeout that is not an xs:duration ({0} is the value). Recorded:
+   * jborean93/pypsrp tests/tests_pypsrp/responses/test_psrp_is_alive_other_wsman_error.yml.
+   */
+  invalidTimeoutHeader: {
+    code: 'Sender',
+    subcode: 'a:InvalidMessageInformationHeader',
+    wsmanCode: 2150858767,
+    reason: 'The WS-Management service cannot process the request. The request contains one or more invalid SOAP headers. ',
+    message: 'The WS-Management service cannot process the request. The XML contains an invalid timeout field in the SOAP header: {0}. ',
   },
   /** ERROR_WSMAN_SOAP_FAULT_MUST_UNDERSTAND 0x80338010 */
   mustUnderstand: {
@@ -73,22 +106,31 @@ export const FAULTS = {
     wsmanCode: 2150858771,
     message: 'The WS-Management service does not support the action specified in the request. ',
   },
-  /** ERROR_WSMAN_DESTINATION_UNREACHABLE 0x80338012: a resource URI this service has no plugin for. */
+  /**
+   * ERROR_WSMAN_INVALID_RESOURCE_URI 0x8033803B: a resource URI this service has no plugin for; {0}
+   * is the URI. Code and text recorded: a Windows reply quoted in jborean93/pypsrp issue #192 (an
+   * Enumerate of `winrm/config/listener`). The subcode is WS-Addressing's DestinationUnreachable, as
+   * DSP0226 (Table "wsa:DestinationUnreachable", detail InvalidResourceURI) prescribes and as Windows
+   * writes it for a missing instance (microsoft/omi issue #254, a recorded reply): not the wsman
+   * namespace, and 2150858770 is the client-side "cannot connect" error, not this one.
+   */
   unknownResource: {
     code: 'Sender',
-    subcode: 'w:DestinationUnreachable',
-    wsmanCode: 2150858770,
+    subcode: 'a:DestinationUnreachable',
+    wsmanCode: 2150858811,
     message:
-      'The WS-Management service cannot process the request. The resource URI was not found in the WS-Management catalog. The catalog contains the metadata that describes resources, or logical endpoints. ',
+      'The WS-Management service cannot process the request. The resource URI ({0}) was not found in the WS-Management catalog. The catalog contains the metadata that describes resources, or logical endpoints. ',
     faultDetail: `${DETAIL}InvalidResourceURI`,
   },
   /**
    * ERROR_WSMAN_RESOURCE_NOT_FOUND 0x80338000: the selectors name no instance (a listener that does
-   * not exist; cloudbase-init checks for this code). The subcode pairing is unverified.
+   * not exist; cloudbase-init checks for this code). Subcode a:DestinationUnreachable, addressing
+   * fault action and the text's start recorded in microsoft/omi issue #254 (a Windows reply to a
+   * Get of a missing Win32_Process); the code is unverified.
    */
   resourceNotFound: {
     code: 'Sender',
-    subcode: 'w:DestinationUnreachable',
+    subcode: 'a:DestinationUnreachable',
     wsmanCode: 2150858752,
     message: 'The WS-Management service cannot process the request. The service cannot find the resource identified by the resource URI and selectors. ',
   },
@@ -111,39 +153,59 @@ export const FAULTS = {
   /**
    * ERROR_WSMAN_UNEXPECTED_SELECTORS 0x8033805B with WinRS' text. Also the answer for another
    * user's shell, so that a shell's existence is not revealed to someone who does not own it.
+   * Recorded: diyan/pywinrm winrm/tests/winrm_responses/shells.py (CLOSE_SHELL_RESPONSE_ALREADY_CLOSED):
+   * the generic selector text in s:Reason, WinRS' text in f:Message, FaultDetail first.
    */
   unknownShell: {
     code: 'Sender',
     subcode: 'w:InvalidSelectors',
     wsmanCode: 2150858843,
+    reason: INVALID_SELECTORS_REASON,
     message:
       'The request for the Windows Remote Shell with ShellId {0} failed because the shell was not found on the server. Possible causes are: the specified ShellId is incorrect or the shell no longer exists on the server. Provide the correct ShellId or create a new shell and retry the operation. ',
     faultDetail: `${DETAIL}UnexpectedSelectors`,
   },
-  /** ERROR_WSMAN_UNEXPECTED_SELECTORS 0x8033805B, WinRS' text for a CommandId. */
+  /**
+   * ERROR_WSMAN_UNEXPECTED_SELECTORS 0x8033805B, WinRS' text for a CommandId. Recorded:
+   * jborean93/pypsrp tests/tests_pypsrp/responses/test_winrs_bad_cmd_id.yml and
+   * test_psrp_receive_failure.yml (Reason generic, Message WinRS').
+   */
   unknownCommand: {
     code: 'Sender',
     subcode: 'w:InvalidSelectors',
     wsmanCode: 2150858843,
+    reason: INVALID_SELECTORS_REASON,
     message:
       'The Windows Remote Shell received a request to perform an operation on a command identifier that does not exist. Either the command has completed execution or the client specified an invalid command identifier. ',
     faultDetail: `${DETAIL}UnexpectedSelectors`,
   },
-  /** Win32 ERROR_ACCESS_DENIED, as the shell plugin reports it. */
+  /**
+   * Win32 ERROR_ACCESS_DENIED (5): a configuration resource for a non-administrator, a shell the
+   * user's account cannot run. Code 5 is what WinRb/WinRM lib/winrm/shells/power_shell.rb expects
+   * of a non-administrator's config Get; the text is Win32's. The subcode is unverified (DSP0226's
+   * w:AccessDenied).
+   */
   accessDenied: {
     code: 'Sender',
     subcode: 'w:AccessDenied',
     wsmanCode: 5,
     message: 'Access is denied. ',
   },
-  /** ERROR_WSMAN_OPERATION_TIMEDOUT 0x80338029: clients retry a Receive on exactly this code. */
+  /**
+   * ERROR_WSMAN_OPERATION_TIMEDOUT 0x80338029: clients retry a Receive on exactly this code.
+   * Recorded, two trailing spaces included: jborean93/pypsrp
+   * tests/tests_pypsrp/responses/test_winrs_operation_timeout.yml, test_psrp_long_running_cmdlet.yml.
+   */
   timedOut: {
     code: 'Receiver',
     subcode: 'w:TimedOut',
     wsmanCode: 2150858793,
-    message: 'The WS-Management service cannot complete the operation within the time specified in OperationTimeout. ',
+    message: 'The WS-Management service cannot complete the operation within the time specified in OperationTimeout.  ',
   },
-  /** ERROR_WSMAN_ENCODING_LIMIT 0x80338035: the request is larger than MaxEnvelopeSizekb. */
+  /**
+   * ERROR_WSMAN_ENCODING_LIMIT 0x80338035: the request is larger than MaxEnvelopeSizekb. No
+   * recording shows Windows' reply to an oversized request: the pairing stays unverified.
+   */
   requestTooLarge: {
     code: 'Sender',
     subcode: 'w:EncodingLimit',
@@ -159,7 +221,7 @@ export const FAULTS = {
     message: 'The WS-Management service cannot process the request because the MaxEnvelopeSize is smaller than the minimum allowed value of 8192. ',
     faultDetail: `${DETAIL}MaxEnvelopeSize`,
   },
-  /** ERROR_WSMAN_MAX_ENVELOPE_SIZE_EXCEEDED 0x80338048 */
+  /** ERROR_WSMAN_MAX_ENVELOPE_SIZE_EXCEEDED 0x80338048 (pairing unverified). */
   responseTooLarge: {
     code: 'Sender',
     subcode: 'w:EncodingLimit',
@@ -167,7 +229,7 @@ export const FAULTS = {
     message: 'The response that the WS-Management service computed exceeds the maximum envelope size in the request. ',
     faultDetail: `${DETAIL}MaxEnvelopeSize`,
   },
-  /** ERROR_WSMAN_QUOTA_MAX_SHELLS: Winrs.MaxShellsPerUser reached. */
+  /** ERROR_WSMAN_QUOTA_MAX_SHELLS: Winrs.MaxShellsPerUser reached (subcode and text from [MS-WSMV] 3.1.4.5.2.1; unverified). */
   shellQuota: {
     code: 'Sender',
     subcode: 'w:QuotaLimit',
@@ -183,34 +245,48 @@ export const FAULTS = {
     message:
       'The WS-Management service cannot process the request. The maximum number of concurrent operations for this user has been exceeded. Close existing operations for this user, or raise the quota for this user. ',
   },
-  /** Win32 ERROR_BUSY (170): a second Receive while one is still waiting on the same command. */
+  /**
+   * Win32 ERROR_BUSY (170): a second Receive while one is still waiting on the same command. The
+   * text is Win32's; that the shell plugin reports it (subcode, provider) follows the recorded
+   * plugin faults below and is unverified.
+   */
   resourceBusy: {
     code: 'Receiver',
     subcode: 'w:InternalError',
     wsmanCode: 170,
     message: 'The requested resource is in use. ',
+    fromPlugin: true,
   },
-  /** ERROR_WSMAN_INVALID_PARAMETER 0x8033803A semantics with Win32 ERROR_INVALID_PARAMETER (87), as recorded. */
+  /**
+   * Win32 ERROR_INVALID_PARAMETER (87) with faultDetail InvalidValue. Recorded from the shell
+   * plugin (in f:ProviderFault): jborean93/pypsrp tests/tests_pypsrp/responses/test_winrs_fail_poll_process.yml.
+   */
   invalidParameter: {
     code: 'Sender',
     subcode: 'w:InvalidParameter',
     wsmanCode: 87,
     message: 'The parameter is incorrect. ',
     faultDetail: `${DETAIL}InvalidValue`,
+    fromPlugin: true,
   },
-  /** Win32 ERROR_DIRECTORY (267): WorkingDirectory does not exist. */
+  /** Win32 ERROR_DIRECTORY (267): WorkingDirectory does not exist (shaped as the recorded plugin faults; unverified). */
   invalidDirectory: {
     code: 'Receiver',
     subcode: 'w:InternalError',
     wsmanCode: 267,
     message: 'The directory name is invalid. ',
+    fromPlugin: true,
   },
-  /** HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND): the command could not be started. */
+  /**
+   * HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND): the command could not be started. Recorded:
+   * jborean93/pypsrp tests/tests_pypsrp/responses/test_winrs_no_cmd_shell.yml.
+   */
   launchFailed: {
     code: 'Receiver',
     subcode: 'w:InternalError',
     wsmanCode: 2147942402,
     message: 'The system cannot find the file specified. ',
+    fromPlugin: true,
   },
   /** ERROR_WSMAN_ENUMERATE_INVALID_ENUMERATION_CONTEXT 0x8033801B */
   invalidEnumerationContext: {
@@ -219,6 +295,26 @@ export const FAULTS = {
     wsmanCode: 2150858779,
     message:
       'The WS-Enumeration context in the enumeration is not valid. Enumeration may have been completed or canceled. You cannot use this enumeration context anymore. Start a new enumeration. ',
+  },
+  /**
+   * ERROR_WSMAN_MUSTUNDERSTAND_ON_LOCALE_UNSUPPORTED 0x80338087: [MS-WSMV] 3.1.4.1.8 requires
+   * wsman:UnsupportedFeature with the Locale detail when w:Locale is marked mustUnderstand="true".
+   * The text is unverified.
+   */
+  localeMustUnderstand: {
+    code: 'Sender',
+    subcode: 'w:UnsupportedFeature',
+    wsmanCode: 2150858887,
+    message: 'The WS-Management service does not support the mustUnderstand attribute set to true on the Locale header. ',
+    faultDetail: `${DETAIL}Locale`,
+  },
+  /** The same for p:DataLocale ([MS-WSMV] 3.1.4.1.9, detail DataLocale); the text is unverified. */
+  dataLocaleMustUnderstand: {
+    code: 'Sender',
+    subcode: 'w:UnsupportedFeature',
+    wsmanCode: 2150858887,
+    message: 'The WS-Management service does not support the mustUnderstand attribute set to true on the DataLocale header. ',
+    faultDetail: `${DETAIL}DataLocale`,
   },
   /** ERROR_WSMAN_ENUMERATE_FILTERING_NOT_SUPPORTED 0x80338018 */
   filteringNotSupported: {

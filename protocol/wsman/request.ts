@@ -87,6 +87,7 @@ function decodeHeaders(headers: readonly XmlElement[], body: XmlElement | undefi
     if (action === undefined) throw new WsmanFault('missingHeader', [], 'no Action header');
     if (messageId === undefined) throw new WsmanFault('missingHeader', [], 'no MessageID header');
     refuseNotUnderstood(headers);
+    refuseMustUnderstandLocale(headers);
   }
 
   return {
@@ -124,6 +125,22 @@ function refuseNotUnderstood(headers: readonly XmlElement[]): void {
   }
 }
 
+/**
+ * [MS-WSMV] 3.1.4.1.8 and 3.1.4.1.9: a Locale or DataLocale the client insists on (mustUnderstand
+ * "true") is refused, since the service only promises to try a locale, falling back to its own.
+ */
+function refuseMustUnderstandLocale(headers: readonly XmlElement[]): void {
+  const checks = [
+    { ns: NS.wsman, name: 'Locale', fault: 'localeMustUnderstand' },
+    { ns: NS.wsmv, name: 'DataLocale', fault: 'dataLocaleMustUnderstand' },
+  ] as const;
+  for (const { ns, name, fault } of checks) {
+    const element = headers.find((h) => h.ns === ns && h.name === name);
+    const flag = element === undefined ? undefined : attributeValue(element, 'mustUnderstand')?.trim().toLowerCase();
+    if (flag === 'true' || flag === '1') throw new WsmanFault(fault, [], `${name} with mustUnderstand="true"`);
+  }
+}
+
 function parseMaxEnvelope(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   if (!/^\d{1,10}$/.test(raw)) throw new WsmanFault('invalidHeader', [], `MaxEnvelopeSize '${raw}'`);
@@ -137,7 +154,7 @@ function parseOperationTimeout(raw: string | undefined): number | undefined {
   try {
     return parseDurationMs(raw);
   } catch {
-    throw new WsmanFault('invalidHeader', [], `OperationTimeout '${raw}'`);
+    throw new WsmanFault('invalidTimeoutHeader', [raw], `OperationTimeout '${raw}'`);
   }
 }
 

@@ -6,8 +6,11 @@ export interface EnvelopeHeader {
   readonly action?: string | undefined;
   readonly messageId?: string | undefined;
   readonly relatesTo?: string | undefined;
-  /** xml:lang of the envelope; Windows writes the request's Locale, en-US by default. */
-  readonly lang: string;
+  /**
+   * xml:lang of the envelope; Windows writes the request's Locale, en-US by default. Undefined
+   * writes none, as Windows' Identify replies have none.
+   */
+  readonly lang: string | undefined;
 }
 
 const NAMESPACE_ATTRIBUTES = Object.entries(PREFIX_DECLARATIONS)
@@ -25,7 +28,7 @@ export function writeEnvelope(header: EnvelopeHeader, bodyXml: string): string {
   if (header.action !== undefined) headers.push(`<a:To>${ANONYMOUS_ADDRESS}</a:To>`);
   if (header.relatesTo !== undefined) headers.push(`<a:RelatesTo>${escapeXml(header.relatesTo)}</a:RelatesTo>`);
   return (
-    `<s:Envelope xml:lang="${escapeXml(header.lang)}"${NAMESPACE_ATTRIBUTES}>` +
+    `<s:Envelope${header.lang === undefined ? '' : ` xml:lang="${escapeXml(header.lang)}"`}${NAMESPACE_ATTRIBUTES}>` +
     `<s:Header>${headers.join('')}</s:Header><s:Body>${bodyXml}</s:Body></s:Envelope>`
   );
 }

@@ -25,6 +25,6 @@ export function releaseShells(ctx: HandlerContext): Promise<string> {
 
 function requireShellListResource(ctx: HandlerContext): void {
   if (!isResource(ctx.request.resourceUri, RESOURCE_URI.anyShell, RESOURCE_URI.cmdShell)) {
-    throw new WsmanFault('unknownResource', [], `resource ${ctx.request.resourceUri ?? '(none)'}`);
+    throw new WsmanFault('unknownResource', [ctx.request.resourceUri ?? ''], `resource ${ctx.request.resourceUri ?? '(none)'}`);
   }
 }

@@ -17,7 +17,7 @@ export function requireConfigGroup(ctx: HandlerContext): { path: string[]; group
   const path = configTreePath(ctx.request.resourceUri);
   const entry = path === undefined ? undefined : findEntry(CONFIG_TREE, path);
   if (path === undefined || entry === undefined || !isGroup(entry)) {
-    throw new WsmanFault('unknownResource', [], `resource ${ctx.request.resourceUri ?? '(none)'}`);
+    throw new WsmanFault('unknownResource', [ctx.request.resourceUri ?? ''], `resource ${ctx.request.resourceUri ?? '(none)'}`);
   }
   return { path, group: entry };
 }

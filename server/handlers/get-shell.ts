@@ -8,7 +8,7 @@ import { isResource, requireShell } from './shell-lookup.js';
 /** Get on a shell: its description, as pypsrp's is_alive asks for it. */
 export function getShell(ctx: HandlerContext): Promise<string> {
   if (!isResource(ctx.request.resourceUri, RESOURCE_URI.anyShell, RESOURCE_URI.cmdShell)) {
-    throw new WsmanFault('unknownResource', [], `resource ${ctx.request.resourceUri ?? '(none)'}`);
+    throw new WsmanFault('unknownResource', [ctx.request.resourceUri ?? ''], `resource ${ctx.request.resourceUri ?? '(none)'}`);
   }
   return Promise.resolve(writeShellElement(describeShell(requireShell(ctx))));
 }

@@ -14,7 +14,7 @@ export function isResource(actual: string | undefined, ...expected: string[]): b
 export function requireCmdShellResource(ctx: HandlerContext): void {
   if (ctx.request.resourceUri === undefined) throw new WsmanFault('missingHeader', [], 'no ResourceURI header');
   if (!isResource(ctx.request.resourceUri, RESOURCE_URI.cmdShell)) {
-    throw new WsmanFault('unknownResource', [], `resource ${ctx.request.resourceUri}`);
+    throw new WsmanFault('unknownResource', [ctx.request.resourceUri], `resource ${ctx.request.resourceUri}`);
   }
 }
 

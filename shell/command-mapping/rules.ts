@@ -5,10 +5,11 @@
  * rewritten here first. Winrmd.CommandMapping names the rules in effect; the README lists them.
  * Everything here is pure: finding pwsh and starting processes happen elsewhere (plan-launch.ts).
  */
+import { splitCmdSequence, type CmdOperator } from './cmd-operators.js';
 import { translatePowerShellArgs } from './powershell-args.js';
 import { programName, splitWindowsCommandLine, type CommandWord } from './windows-argv.js';
 
-export type RuleName = 'powershell' | 'cmd' | 'exit';
+export type RuleName = 'powershell' | 'cmd' | 'errorlevel' | 'chain' | 'exit';
 
 /** What a mapped command line becomes. */
 export type MappedCommand =
@@ -23,7 +24,21 @@ export interface Mapping {
   readonly rules: readonly RuleName[];
 }
 
-type RuleResult = MappedCommand | { readonly kind: 'again'; readonly commandLine: string };
+/** Where a line stands: whether the interpreter runs it, and whether it is cmd.exe's (inside `cmd /c`). */
+interface LineContext {
+  /** The rules in effect (Winrmd.CommandMapping). */
+  readonly enabled: readonly RuleName[];
+  readonly viaInterpreter: boolean;
+  /** Reached through `cmd /c`: the line is cmd syntax by definition, not the interpreter's. */
+  readonly inCmd: boolean;
+  /** That cmd runs with delayed expansion (`/v:on`), where `!ERRORLEVEL!` is read at each use. */
+  readonly delayedExpansion: boolean;
+}
+
+type RuleResult =
+  | MappedCommand
+  /** Map `commandLine` through the table again, in cmd's context (with `delayedExpansion` if set). */
+  | { readonly kind: 'again'; readonly commandLine: string; readonly delayedExpansion?: boolean };
 
 interface MappingRule {
   readonly name: RuleName;
@@ -31,18 +46,63 @@ interface MappingRule {
   readonly summary: string;
   /** Applies only to lines the interpreter runs, never to WINRS_SKIP_CMD_SHELL's direct start. */
   readonly interpreterOnly: boolean;
-  apply(line: string, words: readonly CommandWord[]): RuleResult | undefined;
+  /** Applies only to lines cmd.exe runs (inside `cmd /c`), whose syntax is cmd's, not the interpreter's. */
+  readonly cmdOnly: boolean;
+  apply(line: string, words: readonly CommandWord[], context: LineContext): RuleResult | undefined;
 }
 
 const POWERSHELL_PROGRAMS = new Set(['powershell', 'powershell.exe', 'pwsh', 'pwsh.exe']);
 const CMD_PROGRAMS = new Set(['cmd', 'cmd.exe']);
 const EXIT_LINE = /^\s*exit(?:\s+\/b)?(?:\s+([+-]?\d{1,10}))?\s*$/i;
+/** `exit /b` with a value only known when it runs: what the errorlevel rule writes. */
+const EXIT_ERRORLEVEL_LINE = /^\s*exit(?:\s+\/b)?\s+(\$\{ERRORLEVEL:-0\}|\$\?)\s*$/i;
+/** The value cmd reads for %ERRORLEVEL%: an ERRORLEVEL variable if set, else the (fresh) errorlevel, 0. */
+const ERRORLEVEL_AT_PARSE = '${ERRORLEVEL:-0}';
+const OPERATOR_TO_SHELL: Readonly<Record<CmdOperator, string>> = { '&': ';', '&&': '&&', '||': '||' };
 
 export const COMMAND_MAPPING_RULES: readonly MappingRule[] = [
+  // cmd reads a line in phases: %VAR% expansion first, then the separators, then each command's
+  // program; the rules follow that order.
+  {
+    name: 'errorlevel',
+    summary:
+      "In a line cmd runs, `%ERRORLEVEL%` is read when cmd reads the line (an ERRORLEVEL variable if set, else 0 in a fresh cmd), so `a & exit /b %ERRORLEVEL%` exits 0 as on Windows; with `/v:on`, `!ERRORLEVEL!` is the last command's status (`$?`).",
+    interpreterOnly: true,
+    cmdOnly: true,
+    apply: (line, _words, context) => {
+      // cmd expands %VAR% for the whole line before it splits it at & (phase 1 of its parser), so
+      // the value is the one from before the line ran; !VAR! is expanded as each command runs.
+      let replaced = line.replace(/%errorlevel%/gi, ERRORLEVEL_AT_PARSE);
+      if (context.delayedExpansion) replaced = replaced.replace(/!errorlevel!/gi, '$?');
+      return replaced === line ? undefined : { kind: 'again', commandLine: replaced };
+    },
+  },
+  {
+    name: 'chain',
+    summary: 'In a line cmd runs, `a & b`, `a && b` and `a || b` run each command through the table, joined as `;`, `&&` and `||` (not `&`, which would put `a` in the background).',
+    interpreterOnly: true,
+    cmdOnly: true,
+    apply: (line, _words, context) => {
+      const sequence = splitCmdSequence(line);
+      if (sequence === undefined) return undefined;
+      const exitCodes = new Map<number, number>();
+      const parts = sequence.parts.map((part) => {
+        // Each command is a line of cmd's own; one the table does not turn into an interpreter line
+        // (a PowerShell start, which needs a program of its own) stays as written.
+        const mapped = mapInContext(part, context);
+        if (mapped?.command.kind !== 'interpreter') return part;
+        for (const [status, code] of mapped.command.exitCodes ?? []) exitCodes.set(status, code);
+        return mapped.command.commandLine;
+      });
+      const joined = parts.reduce((text, part, i) => `${text} ${OPERATOR_TO_SHELL[sequence.operators[i - 1] ?? '&']} ${part}`);
+      return { kind: 'interpreter', commandLine: joined, exitCodes: exitCodes.size === 0 ? undefined : exitCodes };
+    },
+  },
   {
     name: 'powershell',
     summary: '`powershell[.exe] ARGS` (also `pwsh[.exe]`) runs Service.PowerShellPath (or pwsh on PATH) with ARGS, Windows-only switches dropped; without pwsh it fails as cmd does: exit code 9009, "not recognized" on stderr as CLIXML.',
     interpreterOnly: false,
+    cmdOnly: false,
     apply: (_line, words) => {
       const [program, ...rest] = words;
       if (program === undefined || !POWERSHELL_PROGRAMS.has(programName(program.value))) return undefined;
@@ -54,15 +114,19 @@ export const COMMAND_MAPPING_RULES: readonly MappingRule[] = [
     name: 'cmd',
     summary: '`cmd[.exe] [/d /q /s ...] /c|/k LINE` runs LINE through the table and the interpreter, with cmd\'s first and last quote removed when LINE starts with one.',
     interpreterOnly: false,
+    cmdOnly: false,
     apply: (line, words) => {
       const [program, ...rest] = words;
       if (program === undefined || !CMD_PROGRAMS.has(programName(program.value))) return undefined;
+      let delayedExpansion = false;
       for (const word of rest) {
         const lower = word.value.toLowerCase();
         if (lower.startsWith('/c') || lower.startsWith('/k')) {
           // `/c` may be glued to the command (`cmd /cdir`), as cmd.exe allows.
-          return { kind: 'again', commandLine: stripCmdQuotes(line.slice(word.start + 2).trimStart()) };
+          return { kind: 'again', commandLine: stripCmdQuotes(line.slice(word.start + 2).trimStart()), delayedExpansion };
         }
+        if (lower === '/v:on' || lower === '/v') delayedExpansion = true;
+        if (lower === '/v:off') delayedExpansion = false;
         if (!/^\/[a-z](:\S*)?$/i.test(word.value)) return undefined;
       }
       return undefined;
@@ -72,7 +136,10 @@ export const COMMAND_MAPPING_RULES: readonly MappingRule[] = [
     name: 'exit',
     summary: '`exit /b N` (and `exit N`) ends with ExitCode N exactly, though a Linux exit status keeps only 8 bits.',
     interpreterOnly: true,
+    cmdOnly: false,
     apply: (line) => {
+      const runtime = EXIT_ERRORLEVEL_LINE.exec(line);
+      if (runtime !== null) return { kind: 'interpreter', commandLine: `exit ${runtime[1] ?? '0'}`, exitCodes: undefined };
       const match = EXIT_LINE.exec(line);
       if (match === null) return undefined;
       const code = match[1] === undefined ? 0 : Number(match[1]);
@@ -99,15 +166,25 @@ export function parseRuleNames(text: string): { readonly rules: readonly RuleNam
  * sent. `viaInterpreter` is false for WINRS_SKIP_CMD_SHELL, where only the program rules apply.
  */
 export function mapCommandLine(line: string, enabled: readonly RuleName[], viaInterpreter: boolean): Mapping | undefined {
+  return mapInContext(line, { enabled, viaInterpreter, inCmd: false, delayedExpansion: false });
+}
+
+function mapInContext(line: string, context: LineContext): Mapping | undefined {
   const words = splitWindowsCommandLine(line);
   for (const rule of COMMAND_MAPPING_RULES) {
-    if (!enabled.includes(rule.name) || (rule.interpreterOnly && !viaInterpreter)) continue;
-    const result = rule.apply(line, words);
+    if (!context.enabled.includes(rule.name) || (rule.interpreterOnly && !context.viaInterpreter) || (rule.cmdOnly && !context.inCmd)) continue;
+    const result = rule.apply(line, words, context);
     if (result === undefined) continue;
     if (result.kind !== 'again') return { command: result, rules: [rule.name] };
-    // cmd /c runs its line through cmd itself, so the table applies to it again; the line is
-    // shorter each time, which bounds the recursion.
-    const inner = mapCommandLine(result.commandLine, enabled, true);
+    // cmd /c runs its line through cmd itself, so the table applies to it again, in cmd's context.
+    // Each step consumes what it matched (the cmd prefix, a %ERRORLEVEL%), which bounds the recursion.
+    const innerContext: LineContext = {
+      enabled: context.enabled,
+      viaInterpreter: true,
+      inCmd: true,
+      delayedExpansion: result.delayedExpansion ?? context.delayedExpansion,
+    };
+    const inner = mapInContext(result.commandLine, innerContext);
     const command: MappedCommand = inner?.command ?? { kind: 'interpreter', commandLine: result.commandLine, exitCodes: undefined };
     return { command, rules: [rule.name, ...(inner?.rules ?? [])] };
   }

@@ -33,8 +33,8 @@ const EXPECTED = {
   soapVersion: { subcode: null, codes: [] },
   missingAction: { subcode: 'a:MessageInformationHeaderRequired', codes: [2150858769] },
   unknownAction: { subcode: 'a:ActionNotSupported', codes: [2150858771] },
-  /** The notes (§9) pair DestinationUnreachable with 2150858811 (unverified); the brief says 2150858770. */
-  unknownResource: { subcode: 'w:DestinationUnreachable', codes: [2150858770, 2150858811] },
+  /** ERROR_WSMAN_INVALID_RESOURCE_URI under WS-Addressing's DestinationUnreachable (pypsrp issue #192, DSP0226). */
+  unknownResource: { subcode: 'a:DestinationUnreachable', codes: [2150858811] },
   missingSelector: { subcode: 'w:InvalidSelectors', codes: [2150858842] },
   unknownShell: { subcode: 'w:InvalidSelectors', codes: [2150858843] },
   /**

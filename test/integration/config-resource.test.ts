@@ -75,7 +75,7 @@ describe('Put on .../wsman/1/config', () => {
     try {
       await expect(http.identify()).rejects.toMatchObject({ status: 401 });
       await admin.soap(put('/service', 'Service', '<cfg:AllowUnencrypted>true</cfg:AllowUnencrypted>'));
-      expect((await http.identify()).securityProfiles).toContain('http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/basic');
+      expect((await http.identify()).securityProfiles).toContain('http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/http/basic');
       const shellId = await http.createShell();
       expect((await http.run(shellId, 'echo plain')).stdout.toString()).toBe('plain\n');
       await http.deleteShell(shellId);

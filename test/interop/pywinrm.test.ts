@@ -180,6 +180,36 @@ describe('pywinrm run_ps and cmd idioms', () => {
     });
   });
 
+  describe('cmd syntax inside cmd /c', () => {
+    let server: RunningServer;
+    let url: string;
+    beforeAll(async () => {
+      server = await startServer({ users: [ADMIN] });
+      url = `https://127.0.0.1:${server.httpsPort}/wsman`;
+      return () => server.stop();
+    });
+
+    it('runs & && || as cmd does and reports %ERRORLEVEL% and !ERRORLEVEL! exit codes as Windows would', async () => {
+      const output = await runPywinrm(url, ADMIN, [
+        { op: 'run', command: 'cmd /c "echo one & echo two && echo three || echo never"' },
+        // cmd expands %ERRORLEVEL% when it reads the line, before `false` runs: Windows exits 0 here.
+        { op: 'run', command: 'cmd', args: ['/c', '"false & exit /b %ERRORLEVEL%"'] },
+        // With delayed expansion the value is read when exit runs: false's status.
+        { op: 'run', command: 'cmd', args: ['/v:on', '/c', '"false & exit /b !ERRORLEVEL!"'] },
+        { op: 'run', command: 'cmd /c "false || exit /b 300"' },
+        { op: 'run', command: 'cmd.exe /c "echo kept && exit /b 7"' },
+      ]);
+      expect(output.error).toBeNull();
+      expect(output.results.map((r) => [stdoutText(r), r.statusCode])).toEqual([
+        ['one\ntwo\nthree\n', 0],
+        ['', 0],
+        ['', 1],
+        ['', 300],
+        ['kept\n', 7],
+      ]);
+    });
+  });
+
   describe('with a pwsh on PATH', () => {
     let withPwsh: RunningServer;
     let url: string;

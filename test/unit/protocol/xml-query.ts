@@ -96,6 +96,8 @@ export interface FaultView {
   readonly machine: string | undefined;
   readonly message: string;
   readonly faultDetail: string | undefined;
+  /** f:Message/f:ProviderFault's provider attribute, when the message names a plugin. */
+  readonly provider: string | undefined;
 }
 
 /** Reads a fault envelope the way pywinrm and pypsrp do. */
@@ -112,8 +114,10 @@ export function readFault(xml: string): FaultView {
     reasonLang: attr(reasonText, 'lang', NS.xml),
     wsmanCode: Number(attr(wsmanFault, 'Code')),
     machine: attr(wsmanFault, 'Machine'),
-    message: must(wsmanFault, F('Message')).text,
+    // A plugin's fault wraps the text in f:ProviderFault, as pypsrp reads it.
+    message: (find(wsmanFault, F('Message'), F('ProviderFault')) ?? must(wsmanFault, F('Message'))).text,
     faultDetail: find(fault, S('Detail'), W('FaultDetail'))?.text,
+    provider: attr(find(wsmanFault, F('Message'), F('ProviderFault')) ?? wsmanFault, 'provider'),
   };
 }
 

@@ -96,27 +96,30 @@ describe('dispatchEnvelope: authentication and Identify', () => {
     expect(c.service.shells.size).toBe(0);
   });
 
-  it('answers an unauthenticated Identify without version or profiles', async () => {
+  it('answers an unauthenticated Identify with a zero system version and no profiles', async () => {
     const result = await c.dispatch(env.identify(), undefined);
     expect(result.status).toBe(200);
     const view = readEnvelope(result.xml);
     expect(view.header.children).toEqual([]);
-    expect(view.lang).toBe('en-US');
+    // Windows' Identify envelope has no xml:lang (a reply quoted in Greenbone's WinRM detection script).
+    expect(view.lang).toBeUndefined();
     const response = must(view.body, WSMID('IdentifyResponse'));
     expect(must(response, WSMID('ProtocolVersion')).text).toBe(NS.wsman);
     expect(must(response, WSMID('ProductVendor')).text).toBe('Microsoft Corporation');
-    expect(find(response, WSMID('ProductVersion'))).toBeUndefined();
+    expect(must(response, WSMID('ProductVersion')).text).toBe('OS: 0.0.0 SP: 0.0 Stack: 3.0');
     expect(find(response, WSMID('SecurityProfiles'))).toBeUndefined();
   });
 
   it('answers an authenticated Identify with version and profiles', async () => {
     const result = await c.dispatch(env.identify(), ALICE);
     expect(result.status).toBe(200);
-    const response = must(readEnvelope(result.xml).body, WSMID('IdentifyResponse'));
+    const view = readEnvelope(result.xml);
+    expect(view.lang).toBe('en-US');
+    const response = must(view.body, WSMID('IdentifyResponse'));
     expect(must(response, WSMID('ProductVersion')).text).toBe('OS: 10.0.20348 SP: 0.0 Stack: 3.0');
+    // The harness's endpoint is http://testhost:5985/wsman: the http profiles only.
     expect(find(response, WSMID('SecurityProfiles'))?.children.map((p) => p.text)).toEqual([
       'http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/http/basic',
-      'http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/basic',
     ]);
   });
 
@@ -147,7 +150,7 @@ describe('dispatchEnvelope: faults', () => {
 
   it.each([
     ['no Action', env.request({ resourceUri: env.RESOURCE_URI.cmdShell, body: '<rsp:Shell/>' }), 'missingHeader'],
-    ['a bad OperationTimeout', env.request({ action: env.ACTION.create, operationTimeout: 'PT-1S', body: '<rsp:Shell/>' }), 'invalidHeader'],
+    ['a bad OperationTimeout', env.request({ action: env.ACTION.create, operationTimeout: 'PT-1S', body: '<rsp:Shell/>' }), 'invalidTimeoutHeader'],
     ['a MaxEnvelopeSize below 8192', env.request({ action: env.ACTION.create, maxEnvelopeSize: 4096, body: '<rsp:Shell/>' }), 'maxEnvelopeSizeTooSmall'],
   ] as const)('answers a request with %s with %s, related to its MessageID', async (_label, request, name) => {
     expectCatalogueFault(await c.fault(request), name);
@@ -192,6 +195,32 @@ describe('dispatchEnvelope: envelope conventions', () => {
     expect(view.lang).toBe('de-DE');
     const fault = await c.fault(env.request({ action: 'urn:x', locale: 'de-DE' }));
     expect(fault.envelope.lang).toBe('en-US');
+  });
+
+  it('writes a fault’s Reason in the Locale’s language when it has that language, else in en-US', async () => {
+    for (const locale of ['en-US', 'en-us', 'de-DE', 'xx-YY']) {
+      const fault = await c.fault(env.request({ action: 'urn:x', locale }));
+      expect(fault.reasonLang, locale).toBe('en-US');
+      expect(fault.envelope.lang, locale).toBe('en-US');
+      expect(fault.reason, locale).toBe('The WS-Management service does not support the action specified in the request. ');
+    }
+  });
+
+  it('refuses a Locale marked mustUnderstand with w:UnsupportedFeature, as [MS-WSMV] 3.1.4.1.8 says', async () => {
+    const request = env.request(createSpec());
+    const xml = request.xml.replace('<w:Locale mustUnderstand="false"', '<w:Locale mustUnderstand="true"');
+    const fault = await c.fault({ xml, messageId: request.messageId });
+    expectCatalogueFault(fault, 'localeMustUnderstand');
+    expect(c.service.shells.size).toBe(0);
+  });
+
+  it('names the cmd shell plugin in f:ProviderFault for its own errors, and no plugin for the service’s', async () => {
+    const shellId = await c.createShell();
+    const pluginFault = await c.fault(env.request({ action: env.ACTION.signal, resourceUri: env.RESOURCE_URI.cmdShell, shellId, body: '<rsp:Signal CommandId="X"><rsp:Code>bogus</rsp:Code></rsp:Signal>' }));
+    expect(pluginFault.wsmanCode).toBe(87);
+    expect(pluginFault.provider).toBe('Shell cmd plugin');
+    const serviceFault = await c.fault(env.request({ action: 'urn:x', resourceUri: env.RESOURCE_URI.cmdShell }));
+    expect(serviceFault.provider).toBeUndefined();
   });
 
   it('falls back to en-US for a Locale that is not a language tag', async () => {

@@ -116,9 +116,10 @@ describe('writeEnumerateResponse', () => {
     expect(response.children.map((c) => [c.ns, c.name, c.text])).toEqual([[NS.enumeration, 'EnumerationContext', 'uuid:CTX']]);
   });
 
-  it('returns w:Items and w:EndOfSequence when optimized and everything fits', () => {
+  it('returns an empty context, w:Items and w:EndOfSequence when optimized and everything fits, as Windows does', () => {
     const response = must(parsedBody(writeEnumerateResponse(undefined, [ITEM('A'), ITEM('B')])), N('EnumerateResponse'));
-    expect(find(response, N('EnumerationContext'))).toBeUndefined();
+    expect(response.children.map((c) => c.name)).toEqual(['EnumerationContext', 'Items', 'EndOfSequence']);
+    expect(must(response, N('EnumerationContext')).text).toBe('');
     expect(findAll(response, W('Items'), RSP('Shell')).map((s) => must(s, RSP('ShellId')).text)).toEqual(['A', 'B']);
     expect(find(response, W('EndOfSequence'))).toBeDefined();
     expect(find(response, N('EndOfSequence'))).toBeUndefined();
@@ -131,10 +132,10 @@ describe('writeEnumerateResponse', () => {
     expect(find(response, W('EndOfSequence'))).toBeUndefined();
   });
 
-  it('writes an empty w:Items for an optimized enumeration of nothing', () => {
+  it('writes no w:Items for an optimized enumeration of nothing, only the empty context and the end', () => {
     const response = must(parsedBody(writeEnumerateResponse(undefined, [])), N('EnumerateResponse'));
-    expect(must(response, W('Items')).children).toEqual([]);
-    expect(find(response, W('EndOfSequence'))).toBeDefined();
+    expect(response.children.map((c) => c.name)).toEqual(['EnumerationContext', 'EndOfSequence']);
+    expect(find(response, W('Items'))).toBeUndefined();
   });
 
   it('escapes the context', () => {

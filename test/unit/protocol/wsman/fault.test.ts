@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAULT_ACTION } from '../../../../protocol/wsman/actions.js';
-import { faultAction, WsmanFault, writeFaultBody } from '../../../../protocol/wsman/fault.js';
+import { faultAction, faultTexts, WsmanFault, writeFaultBody, type FaultProvider } from '../../../../protocol/wsman/fault.js';
 import { FAULTS, type FaultName } from '../../../../protocol/wsman/fault-catalogue.js';
 import { NS } from '../../../../protocol/wsman/namespaces.js';
 import { writeEnvelope } from '../../../../protocol/wsman/response.js';
@@ -8,12 +8,16 @@ import { readFault } from '../xml-query.js';
 
 const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
 
+const PLUGIN: FaultProvider = { name: 'Shell cmd plugin', path: '%systemroot%\\system32\\winrscmd.dll' };
+
+/** The s:Fault element for `fault`, in en-US unless a locale is given. */
+function body(fault: WsmanFault, machine = 'M', locale?: string, provider?: FaultProvider): string {
+  return writeFaultBody(fault, { machine, texts: faultTexts(fault, locale), provider });
+}
+
 /** A fault as the dispatcher sends it: the body inside a response envelope. */
-function faultEnvelope(fault: WsmanFault, machine = 'SRV01', relatesTo = 'uuid:REQ'): string {
-  return writeEnvelope(
-    { action: faultAction(fault.spec), messageId: 'uuid:RESP', relatesTo, lang: 'en-US' },
-    writeFaultBody(fault, machine, 'en-US'),
-  );
+function faultEnvelope(fault: WsmanFault, machine = 'SRV01', relatesTo = 'uuid:REQ', provider?: FaultProvider): string {
+  return writeEnvelope({ action: faultAction(fault.spec), messageId: 'uuid:RESP', relatesTo, lang: 'en-US' }, body(fault, machine, undefined, provider));
 }
 
 describe('writeFaultBody', () => {
@@ -25,7 +29,7 @@ describe('writeFaultBody', () => {
     expect(view.subcode).toBe('subcode' in spec ? spec.subcode : undefined);
     expect(view.wsmanCode).toBe(spec.wsmanCode);
     expect(view.machine).toBe('SRV01');
-    expect(view.reason).toBe(fault.message);
+    expect(view.reason).toBe('reason' in spec ? spec.reason : fault.message);
     expect(view.reasonLang).toBe('en-US');
     expect(view.message).toBe(fault.message);
     expect(view.faultDetail).toBe('faultDetail' in spec ? spec.faultDetail : undefined);
@@ -48,20 +52,61 @@ describe('writeFaultBody', () => {
     expect(xml).not.toContain('<x&y');
     const view = readFault(xml);
     expect(view.message).toContain('ShellId <x&y "q"> failed');
-    expect(view.reason).toBe(view.message);
     expect(view.machine).toBe('host<&>"');
   });
 
   it('puts the WSManFault in the wsmanfault namespace, where pywinrm looks for @Code', () => {
-    const xml = writeFaultBody(new WsmanFault('timedOut'), 'M', 'en-US');
+    const xml = body(new WsmanFault('timedOut'));
     expect(xml).toContain(`<f:WSManFault xmlns:f="${NS.wsmanFault}" Code="2150858793" Machine="M">`);
   });
 
-  it('writes the Reason in the language given', () => {
-    const view = readFault(
-      writeEnvelope({ action: FAULT_ACTION.wsman, lang: 'de-DE' }, writeFaultBody(new WsmanFault('accessDenied'), 'M', 'de-DE')),
+  it('writes the Reason in en-US when asked for en-US, in any case', () => {
+    for (const locale of ['en-US', 'EN-us', undefined]) {
+      const view = readFault(writeEnvelope({ action: FAULT_ACTION.wsman, lang: 'en-US' }, body(new WsmanFault('accessDenied'), 'M', locale)));
+      expect(view.reasonLang).toBe('en-US');
+      expect(view.reason).toBe('Access is denied. ');
+    }
+  });
+
+  it('falls back to en-US, and says so in xml:lang, for a language it has no texts in', () => {
+    // DSP0226 6.3: the locale is a wish; Windows answers in its own language when it lacks the one asked for.
+    const texts = faultTexts(new WsmanFault('timedOut'), 'de-DE');
+    expect(texts.lang).toBe('en-US');
+    expect(texts.message).toBe(FAULTS.timedOut.message);
+    const view = readFault(writeEnvelope({ action: FAULT_ACTION.wsman, lang: texts.lang }, body(new WsmanFault('timedOut'), 'M', 'de-DE')));
+    expect(view.reasonLang).toBe('en-US');
+  });
+
+  it('puts the generic selector text in the Reason and WinRS’ own text in the Message, as Windows does', () => {
+    // pywinrm winrm/tests/winrm_responses/shells.py, pypsrp test_winrs_bad_cmd_id.yml.
+    const view = readFault(faultEnvelope(new WsmanFault('unknownShell', ['B387C9DF'])));
+    expect(view.reason).toBe('The WS-Management service cannot process the request because the request contained invalid selectors for the resource. ');
+    expect(view.message).toMatch(/^The request for the Windows Remote Shell with ShellId B387C9DF failed because the shell was not found on the server\./);
+  });
+
+  it('writes w:FaultDetail before f:WSManFault inside s:Detail', () => {
+    const xml = body(new WsmanFault('unknownCommand'));
+    expect(xml.indexOf('<w:FaultDetail>')).toBeGreaterThan(-1);
+    expect(xml.indexOf('<w:FaultDetail>')).toBeLessThan(xml.indexOf('<f:WSManFault'));
+  });
+
+  it('wraps a plugin’s fault in f:ProviderFault naming the plugin', () => {
+    const view = readFault(faultEnvelope(new WsmanFault('invalidParameter'), 'M', 'uuid:REQ', PLUGIN));
+    expect(view.provider).toBe('Shell cmd plugin');
+    expect(view.message).toBe('The parameter is incorrect. ');
+    expect(body(new WsmanFault('invalidParameter'), 'M', undefined, PLUGIN)).toContain(
+      '<f:Message><f:ProviderFault provider="Shell cmd plugin" path="%systemroot%\\system32\\winrscmd.dll">The parameter is incorrect. </f:ProviderFault></f:Message>',
     );
-    expect(view.reasonLang).toBe('de-DE');
+  });
+
+  it('names no provider for a fault of the service itself, whatever the resource', () => {
+    const view = readFault(faultEnvelope(new WsmanFault('timedOut'), 'M', 'uuid:REQ', PLUGIN));
+    expect(view.provider).toBeUndefined();
+    expect(view.message).toBe(FAULTS.timedOut.message);
+  });
+
+  it('names no provider without a plugin (the configuration resource)', () => {
+    expect(body(new WsmanFault('invalidParameter'))).not.toContain('ProviderFault');
   });
 });
 
@@ -118,7 +163,7 @@ describe('WsmanFault', () => {
   });
 
   it('never sends the log detail to the client', () => {
-    const xml = writeFaultBody(new WsmanFault('internalError', [], 'stack trace here'), 'M', 'en-US');
+    const xml = body(new WsmanFault('internalError', [], 'stack trace here'));
     expect(xml).not.toContain('stack trace here');
   });
 });
@@ -132,7 +177,9 @@ describe('the fault catalogue', () => {
     // WSManFault@Code is a DWORD.
     expect(spec.wsmanCode).toBeLessThanOrEqual(0xffffffff);
     expect(spec.message.trim()).not.toBe('');
-    expect(spec.message).toMatch(/\S $/);
+    // Windows' texts end with one space, the recorded TimedOut text with two.
+    expect(spec.message).toMatch(/\S {1,2}$/);
+    if ('reason' in spec) expect(spec.reason).toMatch(/\S {1,2}$/);
     expect(['Sender', 'Receiver', 'MustUnderstand', 'VersionMismatch']).toContain(spec.code);
     if ('faultDetail' in spec) expect(spec.faultDetail).toMatch(/^http:\/\/schemas\.dmtf\.org\/wbem\/wsman\/1\/wsman\/faultDetail\/\w+$/);
   });
@@ -149,8 +196,25 @@ describe('the fault catalogue', () => {
     ['schemaValidation', 2150858817],
     ['invalidParameter', 87],
     ['accessDenied', 5],
+    ['resourceBusy', 170],
+    ['unknownResource', 2150858811],
+    ['localeMustUnderstand', 2150858887],
+    ['launchFailed', 2147942402],
   ])('%s has the code clients key off (%d)', (name, code) => {
     expect(FAULTS[name].wsmanCode).toBe(code);
+  });
+
+  it('pairs an unknown resource URI with WS-Addressing’s DestinationUnreachable and names the URI', () => {
+    // DSP0226's wsa:DestinationUnreachable; Windows' text and code from pypsrp issue #192.
+    expect(FAULTS.unknownResource.subcode).toBe('a:DestinationUnreachable');
+    expect(faultAction(FAULTS.unknownResource)).toBe(FAULT_ACTION.addressing);
+    expect(new WsmanFault('unknownResource', ['winrm/config/listener']).message).toBe(
+      'The WS-Management service cannot process the request. The resource URI (winrm/config/listener) was not found in the WS-Management catalog. The catalog contains the metadata that describes resources, or logical endpoints. ',
+    );
+  });
+
+  it('uses the recorded TimedOut text, with its two trailing spaces', () => {
+    expect(FAULTS.timedOut.message).toBe('The WS-Management service cannot complete the operation within the time specified in OperationTimeout.  ');
   });
 
   it('uses the recorded text for an unknown CommandId', () => {

@@ -8,6 +8,7 @@ const FACTS: Omit<IdentifyFacts, 'authenticated'> = {
   productVendor: 'Microsoft Corporation',
   productVersion: 'OS: 10.0.20348 SP: 0.0 Stack: 3.0',
   profiles: ['basic'],
+  transport: 'http',
 };
 
 describe('writeIdentifyResponse', () => {
@@ -20,24 +21,21 @@ describe('writeIdentifyResponse', () => {
     expect(must(root, WSMID('ProductVersion')).text).toBe('OS: 10.0.20348 SP: 0.0 Stack: 3.0');
     expect(findAll(root, WSMID('SecurityProfiles'), WSMID('SecurityProfileName')).map((e) => e.text)).toEqual([
       'http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/http/basic',
-      'http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/basic',
     ]);
   });
 
-  it('tells an unauthenticated caller neither version nor profiles', () => {
+  it('tells an unauthenticated caller the stack with a zero system version, and no profiles', () => {
     const root = parseXml(writeIdentifyResponse({ ...FACTS, authenticated: false }));
-    expect(root.children.map((c) => c.name)).toEqual(['ProtocolVersion', 'ProductVendor']);
-    expect(find(root, WSMID('ProductVersion'))).toBeUndefined();
+    expect(root.children.map((c) => c.name)).toEqual(['ProtocolVersion', 'ProductVendor', 'ProductVersion']);
+    expect(must(root, WSMID('ProductVersion')).text).toBe('OS: 0.0.0 SP: 0.0 Stack: 3.0');
     expect(find(root, WSMID('SecurityProfiles'))).toBeUndefined();
   });
 
-  it('lists every profile on offer, http then https', () => {
-    const root = parseXml(writeIdentifyResponse({ ...FACTS, profiles: ['basic', 'spnego-kerberos'], authenticated: true }));
+  it.each(['http', 'https'] as const)('lists the profiles of the %s listener only, basic before spnego-kerberos, as Windows does', (transport) => {
+    const root = parseXml(writeIdentifyResponse({ ...FACTS, profiles: ['spnego-kerberos', 'basic'], authenticated: true, transport }));
     expect(findAll(root, WSMID('SecurityProfiles'), WSMID('SecurityProfileName')).map((e) => e.text.split('/secprofile/')[1])).toEqual([
-      'http/basic',
-      'https/basic',
-      'http/spnego-kerberos',
-      'https/spnego-kerberos',
+      `${transport}/basic`,
+      `${transport}/spnego-kerberos`,
     ]);
   });
 

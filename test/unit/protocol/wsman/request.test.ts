@@ -185,18 +185,20 @@ describe('parseRequest header faults', () => {
   });
 
   it.each<[string, string, FaultName]>([
-    ['PT-1S', 'PT-1S', 'invalidHeader'],
-    ['-PT1S', '-PT1S', 'invalidHeader'],
-    ['garbage', 'soon', 'invalidHeader'],
-    ['a bare number', '20', 'invalidHeader'],
-    ['P alone', 'P', 'invalidHeader'],
-    ['PT alone', 'PT', 'invalidHeader'],
-    ['empty', '', 'invalidHeader'],
+    ['PT-1S', 'PT-1S', 'invalidTimeoutHeader'],
+    ['-PT1S', '-PT1S', 'invalidTimeoutHeader'],
+    ['garbage', 'soon', 'invalidTimeoutHeader'],
+    ['a bare number', '20', 'invalidTimeoutHeader'],
+    ['P alone', 'P', 'invalidTimeoutHeader'],
+    ['PT alone', 'PT', 'invalidTimeoutHeader'],
+    ['empty', '', 'invalidTimeoutHeader'],
   ])('OperationTimeout %s → %s', (_label, value, fault) => {
     const error = faultOf(withHeaders(`<w:OperationTimeout>${value}</w:OperationTimeout>`));
     expect(error.fault).toBe(fault);
     expect(error.spec.subcode).toBe('a:InvalidMessageInformationHeader');
     expect(error.spec.wsmanCode).toBe(2150858767);
+    // pypsrp test_psrp_is_alive_other_wsman_error.yml: the value is named in the message.
+    expect(error.message).toBe(`The WS-Management service cannot process the request. The XML contains an invalid timeout field in the SOAP header: ${value.trim()}. `);
   });
 
   it.each([
@@ -345,6 +347,21 @@ describe('parseRequest selectors, options and locale', () => {
     ['', undefined],
   ])('reads the locale of %s', (header, locale) => {
     expect(parseRequest(withHeaders(header)).locale).toBe(locale);
+  });
+
+  it.each([
+    ['<w:Locale xml:lang="de-DE" s:mustUnderstand="true"/>', 'localeMustUnderstand', 'Locale'],
+    ['<w:Locale xml:lang="en-US" mustUnderstand="1"/>', 'localeMustUnderstand', 'Locale'],
+    ['<p:DataLocale xml:lang="en-US" s:mustUnderstand="true"/>', 'dataLocaleMustUnderstand', 'DataLocale'],
+  ])('refuses %s with w:UnsupportedFeature ([MS-WSMV] 3.1.4.1.8, 3.1.4.1.9)', (header, fault, detail) => {
+    const error = faultOf(withHeaders(header));
+    expect(error.fault).toBe(fault);
+    expect(error.spec.subcode).toBe('w:UnsupportedFeature');
+    expect(error.spec.faultDetail).toBe(`http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/${detail}`);
+  });
+
+  it('takes a Locale it may ignore (mustUnderstand false or absent) whatever the language', () => {
+    expect(parseRequest(withHeaders('<w:Locale xml:lang="xx-YY" s:mustUnderstand="false"/>')).locale).toBe('xx-YY');
   });
 
   it('trims header text', () => {

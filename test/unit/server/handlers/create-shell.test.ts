@@ -24,8 +24,9 @@ describe('Create', () => {
       'http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_Process',
     ]) {
       const fault = await c.fault(env.create({ resourceUri }));
-      expect(fault.wsmanCode).toBe(2150858770);
-      expectCatalogueFault(fault, 'unknownResource');
+      // Windows' code and text (pypsrp issue #192), naming the URI.
+      expect(fault.wsmanCode).toBe(2150858811);
+      expectCatalogueFault(fault, 'unknownResource', [resourceUri]);
     }
     expect(c.service.shells.size).toBe(0);
   });

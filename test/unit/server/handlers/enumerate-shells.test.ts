@@ -29,7 +29,8 @@ describe('Enumerate shells', () => {
     const response = must(view.body, N('EnumerateResponse'));
     expect(shellIds(find(response, W('Items'))).sort()).toEqual([...aliceShells].sort());
     expect(find(response, W('EndOfSequence'))).toBeDefined();
-    expect(find(response, N('EnumerationContext'))).toBeUndefined();
+    // Windows writes the context empty once the sequence has ended (pypsrp test_psrp_disconnect_runspaces.yml).
+    expect(must(response, N('EnumerationContext')).text).toBe('');
     for (const shell of findAll(response, W('Items'), RSP('Shell'))) expect(must(shell, RSP('Owner')).text).toBe('alice');
   });
 
@@ -108,7 +109,7 @@ describe('Enumerate shells', () => {
   it('enumerates nothing for a user without shells', async () => {
     const carol = { ...ALICE, name: 'carol' };
     const response = must((await c.ok(env.enumerate({ optimize: true, maxElements: 10 }), carol)).body, N('EnumerateResponse'));
-    expect(must(response, W('Items')).children).toEqual([]);
+    expect(find(response, W('Items'))).toBeUndefined();
     expect(find(response, W('EndOfSequence'))).toBeDefined();
   });
 

@@ -83,6 +83,56 @@ describe('the exit rule', () => {
   });
 });
 
+describe('the errorlevel and chain rules (lines cmd runs)', () => {
+  const interpreter = (commandLine: string, exitCodes?: ReadonlyMap<number, number>): Mapping['command'] => ({ kind: 'interpreter', commandLine, exitCodes });
+
+  it.each([
+    ['cmd /c "dir & echo done"', 'dir ; echo done', ['cmd', 'chain']],
+    ['cmd /c "a && b || c"', 'a && b || c', ['cmd', 'chain']],
+    ['cmd /c "echo a 2>&1 & echo b >&2"', 'echo a 2>&1 ; echo b >&2', ['cmd', 'chain']],
+    ['cmd /c false & exit /b 3', 'false ; exit 3', ['cmd', 'chain']],
+  ] as const)('runs %s as %s', (line, commandLine, rules) => {
+    expect(map(line)).toEqual({ command: interpreter(commandLine), rules });
+  });
+
+  it('keeps the exit codes beyond 8 bits of an exit /b inside a chain', () => {
+    expect(map('cmd /c "false || exit /b 300"')?.command).toEqual(interpreter('false || exit 44', new Map([[44, 300]])));
+  });
+
+  it('reads %ERRORLEVEL% when cmd reads the line, as cmd does: the value from before the line, not after dir', () => {
+    // cmd expands %VAR% once per line, before splitting at &: `dir x & exit /b %ERRORLEVEL%` exits 0.
+    expect(map('cmd /c "dir & exit /b %ERRORLEVEL%"')).toEqual({ command: interpreter('dir ; exit ${ERRORLEVEL:-0}'), rules: ['cmd', 'errorlevel', 'chain'] });
+    expect(map('cmd /c exit /b %errorlevel%')).toEqual({ command: interpreter('exit ${ERRORLEVEL:-0}'), rules: ['cmd', 'errorlevel', 'exit'] });
+    expect(map('cmd /c echo %ERRORLEVEL%')?.command).toEqual(interpreter('echo ${ERRORLEVEL:-0}'));
+  });
+
+  it('reads !ERRORLEVEL! as each command runs when cmd has delayed expansion (/v:on)', () => {
+    expect(map('cmd /v:on /c "false & exit /b !ERRORLEVEL!"')?.command).toEqual(interpreter('false ; exit $?'));
+    // Without /v:on, !ERRORLEVEL! is plain text to cmd.
+    expect(map('cmd /c "echo !ERRORLEVEL!"')?.command).toEqual(interpreter('echo !ERRORLEVEL!'));
+  });
+
+  it('leaves separators inside quotes, escaped ones, and lines without any alone', () => {
+    expect(map('cmd /c echo "a & b"')?.command).toEqual(interpreter('echo "a & b"'));
+    expect(map('cmd /c echo a ^& b')?.command).toEqual(interpreter('echo a ^& b'));
+    expect(map('cmd /c echo a | sort')?.command).toEqual(interpreter('echo a | sort'));
+  });
+
+  it('applies only to lines cmd runs: a top-level line is the interpreter’s, where & means background', () => {
+    expect(map('sleep 1 & echo x')).toBeUndefined();
+    expect(map('echo %ERRORLEVEL%')).toBeUndefined();
+  });
+
+  it('leaves a PowerShell start inside a chain as written (it needs a program of its own)', () => {
+    expect(map(`cmd /c "powershell -enc ${B64} & exit /b 2"`)?.command).toEqual(interpreter(`powershell -enc ${B64} ; exit 2`));
+  });
+
+  it('can be turned off like any rule', () => {
+    expect(mapCommandLine('cmd /c "a & b"', ['cmd'], true)?.command).toEqual(interpreter('a & b'));
+    expect(mapCommandLine('cmd /c exit /b %ERRORLEVEL%', ['cmd', 'exit'], true)?.command).toEqual(interpreter('exit /b %ERRORLEVEL%'));
+  });
+});
+
 describe('Winrmd.CommandMapping', () => {
   it('turns rules off one by one', () => {
     expect(mapCommandLine(`powershell -enc ${B64}`, ['cmd', 'exit'], true)).toBeUndefined();
@@ -98,6 +148,6 @@ describe('Winrmd.CommandMapping', () => {
 
   it('is checked when the configuration is loaded', async () => {
     await expect(loadConfig({ sets: ['Winrmd.CommandMapping=powershell,bash'] })).rejects.toThrow(/no rule named 'bash'/);
-    expect((await loadConfig({}))['Winrmd.CommandMapping']).toBe('powershell,cmd,exit');
+    expect((await loadConfig({}))['Winrmd.CommandMapping']).toBe('powershell,cmd,errorlevel,chain,exit');
   });
 });
