@@ -5,7 +5,6 @@ import type { RunAsAccount } from '../../../shell/types.js';
 import { direct, drain, settings, viaShell } from './helpers.js';
 
 const SETPRIV = '/usr/bin/setpriv';
-const isRoot = process.getuid?.() === 0;
 // nobody/nogroup exist on every Debian system; 100 is "users".
 const NOBODY: RunAsAccount = { uid: 65534, gid: 65534, groupIds: [65534, 100], setprivPath: SETPRIV };
 
