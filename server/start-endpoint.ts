@@ -12,6 +12,7 @@ import type { Logger } from './logger.js';
 import { LoginThrottle } from './login-throttle.js';
 import { createServiceState } from './service-state.js';
 import { spawnHost } from '../host/spawn-host.js';
+import { findPrlimit, hasCgroupV2Memory } from './memory-limit.js';
 import { loadKerberosService } from './kerberos-setup.js';
 import { configuredNtlmNames, createContextFactory } from './security-contexts.js';
 import { parseOsVersion } from '../auth/ntlm/index.js';
@@ -58,6 +59,11 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
   // Issue 5: whose account shells run under, said (loudly unless per user) before anything listens.
   const processFacts = currentProcessFacts();
   announceAccountMode(config, processFacts, log);
+  // Winrs.MaxMemoryPerShellMB: which mechanism bounds the shells' memory (server/memory-limit.ts).
+  log.info(
+    { event: 'memory-limit', mechanism: findPrlimit() === undefined ? 'none (prlimit missing)' : 'RLIMIT_DATA', cgroupV2Memory: hasCgroupV2Memory() },
+    'shell memory limit',
+  );
   const accountLookup = new AccountResolver();
   const service = createServiceState(config, log, { observer: relay, users, accountLookup, processFacts, hostLauncher: spawnHost });
   const { shells } = service;
