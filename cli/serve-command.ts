@@ -26,6 +26,9 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   });
   log.info({ event: 'stopping', signal }, 'winrmd stopping');
   await endpoint.close();
+  log.info({ event: 'stopped' }, 'winrmd stopped: every shell, command and shell host has ended');
+  // The logger writes synchronously to stdout; flush() is for a destination that buffers.
+  log.flush();
   return 0;
 }
 

@@ -10,6 +10,9 @@ import type { Logger } from './logger.js';
 import { RuntimeConfig } from './runtime-config.js';
 import { ShellAccounts } from './shell-accounts.js';
 import { ShellRegistry } from './shell-registry.js';
+import { ShellHosts } from './shell-hosts.js';
+import { findPrlimit, memoryLimitPrefix } from './memory-limit.js';
+import { spawnHost, type HostLauncher } from '../host/spawn-host.js';
 
 export interface ServiceEnvironment {
   /** Environment every command starts from; defaults to winrmd's own, less its WINRMD_ variables. */
@@ -21,7 +24,17 @@ export interface ServiceEnvironment {
   /** Account lookups and process facts, for tests; by default the system's. */
   readonly accountLookup?: { account(name: string): Promise<OsAccount | undefined> };
   readonly processFacts?: ProcessFacts;
+  /**
+   * How shell hosts start: spawnHost (a process per user, as start-endpoint.ts uses) by default;
+   * inProcessHost for unit tests of the handlers, which need no built dist/.
+   */
+  readonly hostLauncher?: HostLauncher;
 }
+
+/** V8 heap of a shell host: output buffers live outside it (Buffers), so this bounds only leaks. */
+const HOST_HEAP_LIMIT_MB = 128;
+/** A host whose last shell is gone waits this long for the user's next Create. */
+const HOST_LINGER_MS = 2000;
 
 /** The state the WS-Management handlers share: shells, enumerations, settings. */
 export function createServiceState(initial: Config, log: Logger, environment: ServiceEnvironment = {}): ServiceState {
@@ -29,22 +42,38 @@ export function createServiceState(initial: Config, log: Logger, environment: Se
   const config = runtime.values;
   const baseEnvironment = environment.baseEnvironment ?? commandEnvironment();
   const defaultWorkingDirectory = environment.defaultWorkingDirectory ?? homedir();
+  const shells = new ShellRegistry(
+    // Getters, so that quotas changed by a Put apply to the next Create.
+    {
+      get maxShellsPerUser() {
+        return config['Winrs.MaxShellsPerUser'];
+      },
+      get maxConcurrentUsers() {
+        return config['Winrs.MaxConcurrentUsers'];
+      },
+      get maxOperationsPerUser() {
+        return config['Service.MaxConcurrentOperationsPerUser'];
+      },
+    },
+    log,
+  );
+  const prlimitPath = findPrlimit();
+  const hosts = new ShellHosts({
+    launcher: environment.hostLauncher ?? spawnHost,
+    log,
+    heapLimitMb: HOST_HEAP_LIMIT_MB,
+    lingerMs: HOST_LINGER_MS,
+    limitPrefix: () => memoryLimitPrefix(config['Winrs.MaxMemoryPerShellMB'], prlimitPath),
+    onHostDied: (shellIds, reason) => {
+      for (const id of shellIds) void shells.delete(id, `shell host ended (${reason})`);
+    },
+  });
   return {
     config,
     runtime,
     listeners: [],
-    shells: new ShellRegistry(
-      // Getters, so that quotas changed by a Put apply to the next Create.
-      {
-        get maxShellsPerUser() {
-          return config['Winrs.MaxShellsPerUser'];
-        },
-        get maxConcurrentUsers() {
-          return config['Winrs.MaxConcurrentUsers'];
-        },
-      },
-      log,
-    ),
+    shells,
+    hosts,
     enumerations: new EnumerationRegistry(() => config['Service.EnumerationTimeoutms']),
     baseEnvironment,
     defaultWorkingDirectory,

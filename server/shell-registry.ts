@@ -1,4 +1,4 @@
-import type { ShellSession } from '../shell/index.js';
+import type { ShellHandle } from '../shell/index.js';
 import { WsmanFault } from '../protocol/wsman/fault.js';
 import type { Logger } from './logger.js';
 import { sameAccount } from './principal.js';
@@ -19,23 +19,34 @@ export interface ShellRecord {
   lastActivityMs: number;
   /** Requests in progress on the shell; a shell waiting in a Receive is not idle. */
   activeRequests: number;
-  readonly session: ShellSession;
+  /** The shell's processes: a proxy for its shell host (host/remote-shell.ts), or a ShellSession. */
+  readonly session: ShellHandle;
 }
 
 export interface ShellLimits {
   readonly maxShellsPerUser: number;
   readonly maxConcurrentUsers: number;
+  /** Service.MaxConcurrentOperationsPerUser: requests one user may have in progress at once. */
+  readonly maxOperationsPerUser?: number;
 }
 
 /** How often idle and over-age shells are looked for. */
 const SWEEP_INTERVAL_MS = 1000;
 
 /**
- * Every open shell, by ShellId. Lookups take the caller's account: another user's shell is
- * reported exactly as a missing one, so shells cannot even be probed across users.
+ * Every open shell, by ShellId, and by owner (so that quotas and listings cost a user's own
+ * shells, never a scan of everyone's). Lookups take the caller's account: another user's shell
+ * is reported exactly as a missing one, so shells cannot even be probed across users.
  */
 export class ShellRegistry {
   private readonly shells = new Map<string, ShellRecord>();
+  /** Lower-cased owner -> that owner's shells by key. */
+  private readonly byOwner = new Map<string, Map<string, ShellRecord>>();
+  /** Lower-cased owner -> ids of shells being created (counted by the quotas, not yet listed). */
+  private readonly reserved = new Map<string, Set<string>>();
+  /** Lower-cased owner -> requests in progress (Service.MaxConcurrentOperationsPerUser). */
+  private readonly operations = new Map<string, number>();
+  private readonly reservedIds = new Set<string>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -49,20 +60,69 @@ export class ShellRegistry {
 
   /** Refuses over quota with the fault Windows gives, before any process is started. */
   checkQuota(owner: string): void {
-    const own = this.listFor(owner).length;
-    if (own >= this.limits.maxShellsPerUser) throw new WsmanFault('shellQuota', [], `${owner} has ${own} shells`);
+    const k = ownerKey(owner);
+    const own = (this.byOwner.get(k)?.size ?? 0) + (this.reserved.get(k)?.size ?? 0);
+    if (own >= this.limits.maxShellsPerUser) throw new WsmanFault('shellQuota', [], `${owner} has ${own} shells (Winrs.MaxShellsPerUser)`);
     if (own === 0) {
-      const users = new Set([...this.shells.values()].map((s) => s.owner.toLowerCase()));
-      if (users.size >= this.limits.maxConcurrentUsers) throw new WsmanFault('shellQuota', [], 'Winrs.MaxConcurrentUsers reached');
+      let users = this.byOwner.size;
+      for (const other of this.reserved.keys()) if (!this.byOwner.has(other)) users += 1;
+      if (users >= this.limits.maxConcurrentUsers) throw new WsmanFault('userQuota', [], `${users} users have shells (Winrs.MaxConcurrentUsers)`);
     }
   }
 
+  /**
+   * Holds a place for a shell being created (its id taken, counted by the quotas) until the
+   * returned function is called, which the creator does just before add() or on failure.
+   */
+  reserve(id: string, owner: string): () => void {
+    const k = ownerKey(owner);
+    let ids = this.reserved.get(k);
+    if (ids === undefined) {
+      ids = new Set();
+      this.reserved.set(k, ids);
+    }
+    ids.add(key(id));
+    this.reservedIds.add(key(id));
+    return () => {
+      ids.delete(key(id));
+      this.reservedIds.delete(key(id));
+      if (ids.size === 0 && this.reserved.get(k) === ids) this.reserved.delete(k);
+    };
+  }
+
+  /**
+   * Counts a request of `owner` as in progress until the returned function is called; refuses it
+   * with Windows' fault when the user already has Service.MaxConcurrentOperationsPerUser.
+   */
+  beginOperation(owner: string): () => void {
+    const key = ownerKey(owner);
+    const current = this.operations.get(key) ?? 0;
+    const limit = this.limits.maxOperationsPerUser ?? Infinity;
+    if (current >= limit) throw new WsmanFault('operationQuota', [], `${owner} has ${current} operations in progress (Service.MaxConcurrentOperationsPerUser)`);
+    this.operations.set(key, current + 1);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      const left = (this.operations.get(key) ?? 1) - 1;
+      if (left <= 0) this.operations.delete(key);
+      else this.operations.set(key, left);
+    };
+  }
+
   has(id: string): boolean {
-    return this.shells.has(key(id));
+    return this.shells.has(key(id)) || this.reservedIds.has(key(id));
   }
 
   add(record: ShellRecord): void {
     this.shells.set(key(record.id), record);
+    const owner = ownerKey(record.owner);
+    let own = this.byOwner.get(owner);
+    if (own === undefined) {
+      own = new Map();
+      this.byOwner.set(owner, own);
+    }
+    own.set(key(record.id), record);
   }
 
   find(id: string, owner: string): ShellRecord | undefined {
@@ -71,7 +131,7 @@ export class ShellRegistry {
   }
 
   listFor(owner: string): ShellRecord[] {
-    return [...this.shells.values()].filter((s) => sameAccount(s.owner, owner));
+    return [...(this.byOwner.get(ownerKey(owner))?.values() ?? [])];
   }
 
   get size(): number {
@@ -87,9 +147,8 @@ export class ShellRegistry {
 
   /** Ends the shell and every process in it. */
   async delete(id: string, reason: string): Promise<void> {
-    const record = this.shells.get(key(id));
+    const record = this.remove(id);
     if (record === undefined) return;
-    this.shells.delete(key(id));
     this.log.info({ event: 'shell-deleted', shellId: record.id, user: record.owner, reason }, 'shell deleted');
     await record.session.close();
   }
@@ -97,6 +156,17 @@ export class ShellRegistry {
   async closeAll(): Promise<void> {
     clearInterval(this.sweeper);
     await Promise.all([...this.shells.keys()].map((id) => this.delete(id, 'service stopping')));
+  }
+
+  private remove(id: string): ShellRecord | undefined {
+    const record = this.shells.get(key(id));
+    if (record === undefined) return undefined;
+    this.shells.delete(key(id));
+    const owner = ownerKey(record.owner);
+    const own = this.byOwner.get(owner);
+    own?.delete(key(id));
+    if (own?.size === 0) this.byOwner.delete(owner);
+    return record;
   }
 
   private async sweep(): Promise<void> {
@@ -113,4 +183,9 @@ export class ShellRegistry {
 /** GUIDs come back from clients in either case. */
 function key(id: string): string {
   return id.toLowerCase();
+}
+
+/** Account names compare without case, as on Windows (principal.ts). */
+function ownerKey(owner: string): string {
+  return owner.toLowerCase();
 }

@@ -11,6 +11,8 @@ import { buildListener } from './http-listener.js';
 import type { Logger } from './logger.js';
 import { LoginThrottle } from './login-throttle.js';
 import { createServiceState } from './service-state.js';
+import { spawnHost } from '../host/spawn-host.js';
+import { findPrlimit, hasCgroupV2Memory } from './memory-limit.js';
 import { loadKerberosService } from './kerberos-setup.js';
 import { configuredNtlmNames, createContextFactory } from './security-contexts.js';
 import { parseOsVersion } from '../auth/ntlm/index.js';
@@ -57,8 +59,13 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
   // Issue 5: whose account shells run under, said (loudly unless per user) before anything listens.
   const processFacts = currentProcessFacts();
   announceAccountMode(config, processFacts, log);
+  // Winrs.MaxMemoryPerShellMB: which mechanism bounds the shells' memory (server/memory-limit.ts).
+  log.info(
+    { event: 'memory-limit', mechanism: findPrlimit() === undefined ? 'none (prlimit missing)' : 'RLIMIT_DATA', cgroupV2Memory: hasCgroupV2Memory() },
+    'shell memory limit',
+  );
   const accountLookup = new AccountResolver();
-  const service = createServiceState(config, log, { observer: relay, users, accountLookup, processFacts });
+  const service = createServiceState(config, log, { observer: relay, users, accountLookup, processFacts, hostLauncher: spawnHost });
   const { shells } = service;
   const machineName = config['Winrmd.ComputerName'] !== '' ? config['Winrmd.ComputerName'] : hostname();
   const ntlmNames = configuredNtlmNames(config, machineName);
@@ -145,6 +152,7 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
   } catch (error) {
     await Promise.all(apps.map((a) => a.close()));
     await shells.closeAll();
+    await service.hosts.closeAll();
     await telemetry.close();
     await transcript?.close();
     throw error;
@@ -154,9 +162,15 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
     ports,
     certificateThumbprint: tls?.thumbprintSha256,
     async close() {
-      await Promise.all(apps.map((a) => a.close()));
+      // Stop accepting first; then every shell's process group ends (through its host), then the
+      // hosts themselves, so that nothing winrmd started outlives it.
+      const closing = Promise.all(apps.map((a) => a.close()));
       firewall.close();
+      // Not after the listeners have closed: they wait for requests in flight, and a waiting
+      // Receive ends only when its command does.
       await shells.closeAll();
+      await service.hosts.closeAll();
+      await closing;
       await telemetry.close();
       await transcript?.close();
     },

@@ -9,6 +9,7 @@ import { writeEnvelope } from '../protocol/wsman/response.js';
 import { HANDLERS, type ServiceState } from './handlers/index.js';
 import type { Logger } from './logger.js';
 import type { Principal } from './principal.js';
+import { HostDiedError, HostTimeoutError } from '../host/errors.js';
 
 export interface DispatchInput {
   readonly xml: string;
@@ -68,19 +69,26 @@ export async function dispatchEnvelope(
       const shellId = request.selectors.get('shellid');
       service.observer.notify({ kind: 'operation', connectionId: input.connectionId, user: input.principal.name, operation, resourceUri: request.resourceUri, shellId });
     }
-    const body = await handler({
-      request,
-      principal: input.principal,
-      clientIp: input.clientIp,
-      endpointAddress: input.endpointAddress,
-      // Read through, not copied: the listener makes the signal only when a handler asks for it.
-      get abort() {
-        return input.abort;
-      },
-      log: input.log,
-      service,
-      connectionId: input.connectionId,
-    });
+    // Service.MaxConcurrentOperationsPerUser: a waiting Receive counts until it returns.
+    const endOperation = service.shells.beginOperation(input.principal.name);
+    let body: string;
+    try {
+      body = await handler({
+        request,
+        principal: input.principal,
+        clientIp: input.clientIp,
+        endpointAddress: input.endpointAddress,
+        // Read through, not copied: the listener makes the signal only when a handler asks for it.
+        get abort() {
+          return input.abort;
+        },
+        log: input.log,
+        service,
+        connectionId: input.connectionId,
+      });
+    } finally {
+      endOperation();
+    }
     const xml = writeEnvelope(
       { action: responseAction(action), messageId: newMessageId(), relatesTo: request.messageId, lang: langOf(request) },
       body,
@@ -107,6 +115,11 @@ function ok(request: WsmanRequest, xml: string): DispatchResult {
 
 /** Anything that is not a WS-Management fault is our bug: log it whole, tell the client nothing of it. */
 function unexpected(error: unknown, log: Logger): WsmanFault {
+  // A shell host that died or hangs is not our bug: Windows' answer for a failed wsmprovhost.
+  if (error instanceof HostDiedError || error instanceof HostTimeoutError) {
+    log.warn({ event: 'shell-host-failed', reason: error.message }, 'a request failed because its shell host ended or hung');
+    return new WsmanFault('hostFailed', [], error.message);
+  }
   log.error({ err: error }, 'unexpected error while handling a request');
   return new WsmanFault('internalError');
 }

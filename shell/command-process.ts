@@ -7,7 +7,6 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 
 import { CommandLaunchError, ReceiveBusyError, StdinClosedError } from './errors.js';
 import { OutputBuffer } from './output-buffer.js';
-import { runAsArgv } from './run-as.js';
 import { SIGNAL_FOR, exitStatus, signalGroup } from './process-group.js';
 import type { CommandLaunch, CommandOutput, OutputStreamName, ShellSettings, ShellSignal } from './types.js';
 
@@ -69,8 +68,7 @@ export class CommandProcess {
     try {
       // detached: the command leads a new session and process group, so signals and kill() reach
       // everything it starts, and a Ctrl+C on winrmd's own terminal does not reach it.
-      const program = runAsArgv(settings.runAs, file, args);
-      child = spawn(program.file, program.args, {
+      child = spawn(file, args, {
         cwd: settings.workingDirectory,
         env: { ...settings.environment },
         stdio: 'pipe',

@@ -1,10 +1,12 @@
 /** The process runtime for WinRS commands; the only module other folders import from shell/. */
 export type {
+  CommandHandle,
   CommandLaunch,
   CommandOutput,
   OutputChunk,
   OutputStreamName,
   RunAsAccount,
+  ShellHandle,
   ShellSettings,
   ShellSignal,
 } from './types.js';

@@ -32,13 +32,11 @@ export interface ShellSettings {
   readonly interpreter: readonly string[];
   /** Unreceived output (stdout + stderr) a command may hold before its pipes are paused. */
   readonly maxBufferedBytes: number;
-  /** The Linux account every process of the shell runs as; undefined: winrmd's own. */
-  readonly runAs?: RunAsAccount | undefined;
   /** Shell text run before each command line given to the interpreter (the login profile). */
   readonly commandPrelude?: string | undefined;
 }
 
-/** A Linux identity to start commands as, through util-linux's setpriv (winrmd must be root). */
+/** A Linux identity to start a shell host as, through util-linux's setpriv (winrmd must be root). */
 export interface RunAsAccount {
   readonly uid: number;
   readonly gid: number;
@@ -60,4 +58,32 @@ export interface CommandOutput {
   readonly endedStreams: readonly OutputStreamName[];
   /** Set once the process has exited and every byte of its output has been handed out. */
   readonly exitCode: number | undefined;
+}
+
+/**
+ * A running command as the WinRS handlers use it: a CommandProcess in the shell host, or its proxy
+ * in the listener (host/remote-shell.ts), which forwards each call over the host's channel.
+ */
+export interface CommandHandle {
+  readonly id: string;
+  readonly pid: number;
+  /** A Receive has handed out the exit code. */
+  readonly isFinished: boolean;
+  write(data: Buffer): Promise<void>;
+  endInput(): void;
+  signal(kind: ShellSignal): void;
+  receive(streams: ReadonlySet<OutputStreamName>, maxBytes: number, abort: AbortSignal, runOverheadBytes?: number): Promise<CommandOutput>;
+}
+
+/** A shell as the WinRS handlers use it (ShellSession, or its proxy in the listener). */
+export interface ShellHandle {
+  readonly id: string;
+  readonly settings: ShellSettings;
+  /** Commands whose exit code has not yet been handed out; cheap and synchronous. */
+  readonly commandCount: number;
+  isClosed(): boolean;
+  startCommand(commandId: string, launch: CommandLaunch): Promise<CommandHandle>;
+  command(id: string): CommandHandle | undefined;
+  removeCommand(id: string): Promise<void>;
+  close(): Promise<void>;
 }

@@ -237,7 +237,34 @@ export const FAULTS = {
     message:
       'The WS-Management service cannot process the request. The maximum number of concurrent shells for this user has been exceeded. Close existing shells or raise the quota for this user. ',
   },
-  /** ERROR_WSMAN_QUOTA_MAX_OPERATIONS: Winrs.MaxProcessesPerShell reached (WinRb and others retry on it). */
+  /**
+   * ERROR_WSMAN_QUOTA_MAX_SHELLUSERS 0x803381AB: Winrs.MaxConcurrentUsers reached (a new user's
+   * first shell). The code is wsmerror.h's; the text is our rendering of Windows' (unverified).
+   */
+  userQuota: {
+    code: 'Sender',
+    subcode: 'w:QuotaLimit',
+    wsmanCode: 2150859179,
+    message:
+      'The WS-Management service cannot process the request. The maximum number of users executing remote operations has been exceeded for this system. Retry the request later or raise the quota. ',
+  },
+  /**
+   * ERROR_WSMAN_QUOTA_MAX_OPERATIONS 0x803381A6, for Service.MaxConcurrentOperationsPerUser: the
+   * text names exactly that quota. Windows gives the same code when a shell's command quota runs
+   * out (commandQuota, below).
+   */
+  operationQuota: {
+    code: 'Sender',
+    subcode: 'w:QuotaLimit',
+    wsmanCode: 2150859174,
+    message:
+      'The WS-Management service cannot process the request. The maximum number of concurrent operations for this user has been exceeded. Close existing operations for this user, or raise the quota for this user. ',
+  },
+  /**
+   * ERROR_WSMAN_QUOTA_MAX_OPERATIONS: Winrs.MaxProcessesPerShell reached. Ansible's winrm
+   * connection plugin recreates the shell on exactly this code (0x803381A6) when a shell has run
+   * too many commands; WinRb and others retry on it.
+   */
   commandQuota: {
     code: 'Sender',
     subcode: 'w:QuotaLimit',
@@ -322,6 +349,19 @@ export const FAULTS = {
     subcode: 'n:FilteringNotSupported',
     wsmanCode: 2150858776,
     message: 'The data source does not support filtering. Remove the filter from the request and try the request again. ',
+  },
+  /**
+   * The user's shell host (winrmd's wsmprovhost) died or stopped answering. Windows answers a
+   * request whose wsmprovhost crashed with WSManFault Code 1726 (Win32 RPC_S_CALL_FAILED) and this
+   * text, as the Ruby winrm gem prints it (evil-winrm sessions in public write-ups; PowerShell shows
+   * the same text when MaxMemoryPerShellMB kills the host). The SOAP code and subcode are not in
+   * those captures: Receiver / w:InternalError is our choice (unverified).
+   */
+  hostFailed: {
+    code: 'Receiver',
+    subcode: 'w:InternalError',
+    wsmanCode: 1726,
+    message: 'The WSMan provider host process did not return a proper response.  A provider in the host process may have behaved improperly. ',
   },
   /** ERROR_WSMAN_PROVIDER_FAILURE 0x80338003: anything unexpected; the detail stays in our log. */
   internalError: {

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import type { Principal } from '../principal.js';
 import type { RuntimeConfig } from '../runtime-config.js';
 import type { ShellAccounts } from '../shell-accounts.js';
+import type { ShellHosts } from '../shell-hosts.js';
 import type { ShellRegistry } from '../shell-registry.js';
 
 /** What a handler is given: the request, who sent it, and the service's state. */
@@ -32,6 +33,8 @@ export interface ServiceState {
   /** The listeners as the listener resource reports them; start-endpoint adds each once it is bound. */
   readonly listeners: ListenerDescription[];
   readonly shells: ShellRegistry;
+  /** The per-user shell host processes that own the shells' commands (server/shell-hosts.ts). */
+  readonly hosts: ShellHosts;
   readonly enumerations: EnumerationRegistry;
   /** Environment every command starts from, before the shell's own variables. */
   readonly baseEnvironment: Readonly<Record<string, string>>;

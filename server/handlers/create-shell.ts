@@ -4,7 +4,6 @@ import { isAbsolute } from 'node:path';
 import { WsmanFault } from '../../protocol/wsman/fault.js';
 import { parseShellCreate, writeShellCreated } from '../../protocol/winrs/shell-create.js';
 import { RESOURCE_URI } from '../../protocol/winrs/uris.js';
-import { ShellSession } from '../../shell/index.js';
 import type { ShellRecord } from '../shell-registry.js';
 import type { HandlerContext } from './context.js';
 import { describeShell } from './describe-shell.js';
@@ -20,20 +19,27 @@ export async function createShell(ctx: HandlerContext): Promise<string> {
   // Before the directory check, so that a refused user learns nothing about the file system.
   const account = await shellAccountFor(ctx);
   const workingDirectory = await resolveWorkingDirectory(create.workingDirectory, account.homeDirectory);
-  // Checked after the last await and right before add(), so that concurrent Creates cannot both pass.
+  // Checked after the last await and reserved at once, so that concurrent Creates cannot both pass.
   shells.checkQuota(ctx.principal.name);
-  const shellId = create.shellId ?? randomUUID().toUpperCase();
+  const shellId = create.shellId ?? newShellId();
   if (shells.has(shellId)) throw new WsmanFault('invalidParameter', [], `ShellId ${shellId} is in use`);
   const interpreter = config['Winrmd.CommandInterpreter'].split(/\s+/).filter((s) => s !== '');
   const requestVariables = Object.fromEntries(create.environment);
-  const session = new ShellSession(shellId, {
+  const settings = {
     workingDirectory,
     environment: { ...account.environment, ...requestVariables },
     interpreter,
     maxBufferedBytes: config['Winrmd.MaxBufferedOutputkb'] * 1024,
-    runAs: account.runAs,
     commandPrelude: loginPrelude(account, interpreter, ctx.request.options, requestVariables),
-  });
+  };
+  const release = shells.reserve(shellId, ctx.principal.name);
+  let session: ShellRecord['session'];
+  try {
+    // The user's shell host (started now if this is their first shell) owns the shell's processes.
+    session = await ctx.service.hosts.openShell({ user: ctx.principal.name, uid: account.uid, runAs: account.runAs }, shellId, settings);
+  } finally {
+    release();
+  }
   const nowMs = Date.now();
   const record: ShellRecord = {
     id: shellId,
@@ -58,6 +64,16 @@ export async function createShell(ctx: HandlerContext): Promise<string> {
   );
   ctx.service.observer.notify({ kind: 'shell-created', connectionId: ctx.connectionId, user: ctx.principal.name, shellId, resourceUri: record.resourceUri });
   return writeShellCreated(ctx.endpointAddress, describeShell(record));
+}
+
+/**
+ * Windows issues ShellIds as upper-case GUIDs, and clients expect that form, so a ShellId is a
+ * random (version 4) UUID: 122 random bits from the CSPRNG rather than the issue's 128, since the
+ * other 6 are the GUID's version and variant. Unguessable either way; another user's id is
+ * answered exactly like a missing one (shell-lookup.ts).
+ */
+export function newShellId(): string {
+  return randomUUID().toUpperCase();
 }
 
 async function resolveWorkingDirectory(requested: string | undefined, fallback: string): Promise<string> {

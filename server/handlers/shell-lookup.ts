@@ -1,6 +1,6 @@
 import { WsmanFault } from '../../protocol/wsman/fault.js';
 import { RESOURCE_URI } from '../../protocol/winrs/uris.js';
-import type { CommandProcess } from '../../shell/index.js';
+import type { CommandHandle } from '../../shell/index.js';
 import type { ShellRecord } from '../shell-registry.js';
 import type { HandlerContext } from './context.js';
 
@@ -27,7 +27,7 @@ export function requireShell(ctx: HandlerContext): ShellRecord {
   return record;
 }
 
-export function requireCommand(record: ShellRecord, commandId: string | undefined): CommandProcess {
+export function requireCommand(record: ShellRecord, commandId: string | undefined): CommandHandle {
   if (commandId === undefined || commandId === '') throw new WsmanFault('unknownCommand', [], 'no CommandId');
   const command = record.session.command(commandId);
   if (command === undefined) throw new WsmanFault('unknownCommand', [], `command ${commandId}`);

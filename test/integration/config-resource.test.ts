@@ -50,7 +50,7 @@ describe('Get on .../wsman/1/config', () => {
     const config = path(doc, 'Envelope', 'Body', 'Config');
     expect(text(path(config, 'MaxEnvelopeSizekb'))).toBe('32');
     expect(text(path(config, 'Service', 'Auth', 'CbtHardeningLevel'))).toBe('Relaxed');
-    expect(text(path(config, 'Winrs', 'MaxShellsPerUser'))).toBe('2147483647');
+    expect(text(path(config, 'Winrs', 'MaxShellsPerUser'))).toBe('30');
   });
 
   it('denies a Remote Management User with code 5', async () => {

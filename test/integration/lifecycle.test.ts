@@ -35,18 +35,24 @@ describe('abandoned shells', () => {
     }
   });
 
-  it('end with the service: stopping winrmd kills what its shells run', async () => {
+  it('end with the service: stopping winrmd (SIGTERM) kills what its shells run, and their host', async () => {
     const server = await startServer({ users: [ADMIN] });
     const client = new WsmanClient({ url: `https://127.0.0.1:${server.httpsPort}/wsman`, user: ADMIN.name, password: ADMIN.password });
     let pid = 0;
+    let hostPid: number | undefined;
     try {
       pid = await startSleeper(client, await client.createShell());
       expect(isAlive(pid)).toBe(true);
+      const started = server.logs().find((line) => line.includes('"event":"shell-host-started"'));
+      hostPid = started === undefined ? undefined : (JSON.parse(started) as { pid?: number }).pid;
+      expect(hostPid).toBeDefined();
     } finally {
       client.close();
       await server.stop();
     }
     expect(await eventually(() => !isAlive(pid), 3000)).toBe(true);
+    expect(hostPid !== undefined && isAlive(hostPid)).toBe(false);
+    expect(server.logs().some((line) => line.includes('"event":"stopped"'))).toBe(true);
   });
 });
 

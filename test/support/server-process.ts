@@ -43,6 +43,8 @@ export interface StartOptions {
 }
 
 export interface RunningServer {
+  /** The winrmd process (for counting its descriptors and children in /proc). */
+  pid: number;
   httpPort: number;
   httpsPort: number;
   stateDir: string;
@@ -205,5 +207,5 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const httpPort = ports.get('http');
   const httpsPort = ports.get('https');
   if (httpPort === undefined || httpsPort === undefined) throw new Error('unreachable: ports missing');
-  return { httpPort, httpsPort, stateDir, logs: () => [...lines], stop };
+  return { pid: child.pid ?? 0, httpPort, httpsPort, stateDir, logs: () => [...lines], stop };
 }

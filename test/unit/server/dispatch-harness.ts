@@ -12,6 +12,7 @@ import { FAULTS, type FaultName } from '../../../protocol/wsman/fault-catalogue.
 import { COMMAND_STATE } from '../../../protocol/winrs/uris.js';
 import type { ServiceState } from '../../../server/handlers/index.js';
 import type { Principal } from '../../../server/principal.js';
+import { inProcessHost } from '../../../host/spawn-host.js';
 import { createServiceState } from '../../../server/service-state.js';
 import { dispatchEnvelope, type DispatcherSettings, type DispatchResult } from '../../../server/wsman-dispatch.js';
 import { attr, find, findAll, must, readEnvelope, readFault, RSP, W, X, type EnvelopeView, type FaultView } from '../protocol/xml-query.js';
@@ -47,6 +48,7 @@ const services: ServiceState[] = [];
  */
 export function makeService(config: Config): ServiceState {
   const service = createServiceState({ ...config, 'Winrmd.RunAsServiceAccount': true }, log, {
+    hostLauncher: inProcessHost,
     baseEnvironment: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
     defaultWorkingDirectory: tmpdir(),
   });

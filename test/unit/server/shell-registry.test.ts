@@ -36,6 +36,16 @@ function quotaFault(r: ShellRegistry, owner: string): string | undefined {
   }
 }
 
+function operationFault(r: ShellRegistry, owner: string): string | undefined {
+  try {
+    r.beginOperation(owner)();
+    return undefined;
+  } catch (error) {
+    if (error instanceof WsmanFault) return error.fault;
+    throw error;
+  }
+}
+
 const registries: ShellRegistry[] = [];
 
 function registry(maxShellsPerUser = 100, maxConcurrentUsers = 100, now: () => number = Date.now): ShellRegistry {
@@ -82,8 +92,41 @@ describe('ShellRegistry', () => {
     const r = registry(100, 2);
     r.add(record('a1', 'alice'));
     r.add(record('b1', 'bob'));
-    expect(quotaFault(r, 'carol')).toBe('shellQuota');
+    expect(quotaFault(r, 'carol')).toBe('userQuota');
     expect(quotaFault(r, 'alice')).toBeUndefined();
+  });
+
+  it('counts shells being created against both quotas, and frees their place when released', () => {
+    const r = registry(1, 1);
+    const release = r.reserve('a1', 'alice');
+    expect(r.has('A1')).toBe(true);
+    expect(quotaFault(r, 'alice')).toBe('shellQuota');
+    expect(quotaFault(r, 'bob')).toBe('userQuota');
+    release();
+    expect(r.has('a1')).toBe(false);
+    expect(quotaFault(r, 'bob')).toBeUndefined();
+  });
+
+  it('forgets a user’s place once their last shell is deleted', async () => {
+    const r = registry(100, 1);
+    r.add(record('a1', 'alice'));
+    expect(quotaFault(r, 'bob')).toBe('userQuota');
+    await r.delete('a1', 'test');
+    expect(r.listFor('alice')).toEqual([]);
+    expect(quotaFault(r, 'bob')).toBeUndefined();
+  });
+
+  it('counts a user’s operations in progress up to Service.MaxConcurrentOperationsPerUser', () => {
+    const r = new ShellRegistry({ maxShellsPerUser: 1, maxConcurrentUsers: 1, maxOperationsPerUser: 2 }, log);
+    registries.push(r);
+    const first = r.beginOperation('alice');
+    const second = r.beginOperation('ALICE');
+    expect(operationFault(r, 'alice')).toBe('operationQuota');
+    expect(() => r.beginOperation('bob')).not.toThrow();
+    first();
+    first();
+    expect(() => r.beginOperation('alice')).not.toThrow();
+    second();
   });
 
   it('deletes a shell and closes its session', async () => {

@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
-import type { CommandProcess } from '../../../shell/command-process.js';
+import type { CommandHandle } from '../../../shell/types.js';
 import type { CommandLaunch, OutputStreamName, ShellSettings } from '../../../shell/types.js';
 
 export const BOTH: ReadonlySet<OutputStreamName> = new Set(['stdout', 'stderr']);
@@ -39,7 +39,7 @@ export interface Drained {
 
 /** Receives until the exit code comes, failing if that takes longer than `timeoutMs`. */
 export async function drain(
-  command: CommandProcess,
+  command: CommandHandle,
   maxBytes = 1 << 20,
   timeoutMs = 5000,
 ): Promise<Drained> {
@@ -70,7 +70,7 @@ export async function drain(
 }
 
 /** Receives stdout until it contains a newline, e.g. a pid the command printed. */
-export async function readLine(command: CommandProcess, timeoutMs = 5000): Promise<string> {
+export async function readLine(command: CommandHandle, timeoutMs = 5000): Promise<string> {
   const deadline = AbortSignal.timeout(timeoutMs);
   let text = '';
   while (!text.includes('\n')) {

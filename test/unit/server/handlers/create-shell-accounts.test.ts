@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OsAccount } from '../../../../accounts/index.js';
 import type { Principal } from '../../../../server/principal.js';
+import { inProcessHost } from '../../../../host/spawn-host.js';
 import { createServiceState } from '../../../../server/service-state.js';
 import { client, defaultConfig, expectCatalogueFault, log, type Client } from '../dispatch-harness.js';
 import * as env from '../envelopes.js';
@@ -40,6 +41,7 @@ async function service(): Promise<Client> {
   };
   return client(
     createServiceState(await defaultConfig(), log, {
+      hostLauncher: inProcessHost,
       baseEnvironment: { PATH: '/usr/bin:/bin', SERVICE_ONLY: 'leaked' },
       processFacts: { uid: 4242, userName: 'self', setprivPath: undefined },
       accountLookup: { account: (name) => Promise.resolve(accounts[name]) },

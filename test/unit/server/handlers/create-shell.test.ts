@@ -111,7 +111,7 @@ describe('Create quotas', () => {
     const q = client(makeService({ ...config, 'Winrs.MaxConcurrentUsers': 1 }));
     await q.createShell(ALICE);
     await q.createShell(ALICE);
-    expectCatalogueFault(await q.fault(env.create(), BOB), 'shellQuota');
+    expectCatalogueFault(await q.fault(env.create(), BOB), 'userQuota');
   });
 
   it('refuses every shell when Winrs.AllowRemoteShellAccess is false', async () => {

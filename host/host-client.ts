@@ -1,0 +1,122 @@
+/**
+ * The listener's side of one shell host's channel: requests with ids, their replies matched back,
+ * a deadline on each so that a hung host yields an error rather than a hang, and every pending
+ * request failed at once when the host dies.
+ */
+import { CommandLaunchError, ReceiveBusyError, StdinClosedError } from '../shell/errors.js';
+import { HostDiedError, HostTimeoutError } from './errors.js';
+import type { FromHost, HostOperation, HostResults, ToHost, WireError } from './protocol.js';
+
+export interface RequestOptions {
+  /** Fail with HostTimeoutError if no reply came this long after sending (non-polling operations). */
+  readonly deadlineMs?: number | undefined;
+  /** For a Receive: when it fires, the host is asked to answer at once, within `graceMs`. */
+  readonly abort?: AbortSignal | undefined;
+  readonly graceMs?: number | undefined;
+}
+
+interface Pending {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly cleanup: () => void;
+}
+
+/** The default grace, after a Receive's abort, for the host's answer. */
+const CANCEL_GRACE_MS = 5000;
+
+export class HostClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private death: string | undefined;
+
+  /** `send` puts a message on the channel; the owner feeds replies to `receive` and the end to `died`. */
+  constructor(private readonly send: (message: ToHost) => void) {}
+
+  get isDead(): boolean {
+    return this.death !== undefined;
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  request<K extends HostOperation['op']>(operation: Extract<HostOperation, { op: K }>, options: RequestOptions = {}): Promise<HostResults[K]> {
+    if (this.death !== undefined) return Promise.reject(new HostDiedError(this.death));
+    const id = this.nextId++;
+    return new Promise<HostResults[K]>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const arm = (ms: number): void => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          this.settle(id)?.reject(new HostTimeoutError(`the shell host did not answer ${operation.op} within ${ms} ms`));
+        }, ms);
+        timer.unref();
+      };
+      const onAbort = (): void => {
+        this.post({ op: 'cancel', id });
+        arm(options.graceMs ?? CANCEL_GRACE_MS);
+      };
+      this.pending.set(id, {
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        cleanup: () => {
+          clearTimeout(timer);
+          options.abort?.removeEventListener('abort', onAbort);
+        },
+      });
+      if (options.deadlineMs !== undefined) arm(options.deadlineMs);
+      this.post({ ...operation, id });
+      if (options.abort !== undefined) {
+        if (options.abort.aborted) onAbort();
+        else options.abort.addEventListener('abort', onAbort, { once: true });
+      }
+    });
+  }
+
+  /** A message from the host. */
+  receive(message: FromHost): void {
+    const pending = this.settle(message.id);
+    if (pending === undefined) return; // Answered after its deadline: nobody waits for it now.
+    if (message.ok) pending.resolve(message.value);
+    else pending.reject(fromWire(message.error));
+  }
+
+  /** The host is gone: every request waiting on it fails now, and every later one at once. */
+  died(reason: string): void {
+    if (this.death !== undefined) return;
+    this.death = reason;
+    const waiting = [...this.pending.keys()];
+    for (const id of waiting) this.settle(id)?.reject(new HostDiedError(reason));
+  }
+
+  private settle(id: number): Pending | undefined {
+    const pending = this.pending.get(id);
+    if (pending === undefined) return undefined;
+    this.pending.delete(id);
+    pending.cleanup();
+    return pending;
+  }
+
+  private post(message: ToHost): void {
+    try {
+      this.send(message);
+    } catch (error) {
+      // A channel that cannot take a message is a dead host, whatever its exit event says later.
+      this.died(`the channel to the shell host failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+/** The host's errors as the handlers know them, so that each still gets its own fault. */
+function fromWire(error: WireError): Error {
+  switch (error.name) {
+    case 'CommandLaunchError':
+      return new CommandLaunchError(error.code ?? 'EIO', error.message);
+    case 'StdinClosedError':
+      return Object.assign(new StdinClosedError(''), { message: error.message });
+    case 'ReceiveBusyError':
+      return Object.assign(new ReceiveBusyError(''), { message: error.message });
+    default:
+      return new Error(`shell host: ${error.message}`);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The messages between the listener and a shell host (host/main.ts), over Node's IPC channel with
+ * the 'advanced' serialization (structured clone): Buffers and Maps cross as they are.
+ *
+ * Every request carries an id; the host answers each with exactly one reply of the same id. A
+ * `cancel` names a waiting Receive to answer at once with what it has. Nothing else flows.
+ */
+import type { CommandLaunch, CommandOutput, OutputStreamName, ShellSettings, ShellSignal } from '../shell/types.js';
+
+export type HostOperation =
+  | { readonly op: 'openShell'; readonly shellId: string; readonly settings: ShellSettings }
+  | { readonly op: 'closeShell'; readonly shellId: string }
+  | { readonly op: 'startCommand'; readonly shellId: string; readonly commandId: string; readonly launch: CommandLaunch }
+  | { readonly op: 'removeCommand'; readonly shellId: string; readonly commandId: string }
+  | { readonly op: 'write'; readonly shellId: string; readonly commandId: string; readonly data: Buffer }
+  | { readonly op: 'endInput'; readonly shellId: string; readonly commandId: string }
+  | { readonly op: 'signal'; readonly shellId: string; readonly commandId: string; readonly signal: ShellSignal }
+  | {
+      readonly op: 'receive';
+      readonly shellId: string;
+      readonly commandId: string;
+      readonly streams: readonly OutputStreamName[];
+      readonly maxBytes: number;
+      readonly runOverheadBytes: number;
+    };
+
+export type HostRequest = HostOperation & { readonly id: number };
+
+export interface CancelMessage {
+  readonly op: 'cancel';
+  /** The id of the Receive to end. */
+  readonly id: number;
+}
+
+export type ToHost = HostRequest | CancelMessage;
+
+/** What each operation resolves to. */
+export interface HostResults {
+  openShell: undefined;
+  closeShell: undefined;
+  startCommand: { readonly pid: number };
+  removeCommand: undefined;
+  write: undefined;
+  endInput: undefined;
+  signal: undefined;
+  receive: CommandOutput;
+}
+
+/** A failure as it crosses the channel: the error's class name, errno code and client-safe message. */
+export interface WireError {
+  readonly name: string;
+  readonly code?: string | undefined;
+  readonly message: string;
+}
+
+export type FromHost =
+  | { readonly id: number; readonly ok: true; readonly value: HostResults[keyof HostResults] }
+  | { readonly id: number; readonly ok: false; readonly error: WireError };
+
+/** The first thing a host sends: it is ready for requests. */
+export interface HostReady {
+  readonly ready: true;
+  readonly pid: number;
+}
+
+export function isReply(message: unknown): message is FromHost {
+  return typeof message === 'object' && message !== null && 'id' in message && typeof message.id === 'number' && 'ok' in message;
+}
+
+export function isReady(message: unknown): message is HostReady {
+  return typeof message === 'object' && message !== null && 'ready' in message && message.ready === true;
+}

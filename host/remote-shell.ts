@@ -1,0 +1,151 @@
+/**
+ * Proxies, in the listener, for a shell and its commands living in a shell host. They satisfy the
+ * same ShellHandle / CommandHandle the handlers used on ShellSession directly, and keep a local
+ * mirror of the command ids and which have finished, so that commandCount and command(id) stay
+ * synchronous and cost no round trip.
+ */
+import type { CommandHandle, CommandLaunch, CommandOutput, OutputStreamName, ShellHandle, ShellSettings, ShellSignal } from '../shell/types.js';
+import type { HostClient } from './host-client.js';
+
+/** Deadlines for operations that do not wait for output: a healthy host answers in milliseconds. */
+export interface ProxyDeadlines {
+  /** Starting a process (fork + exec under load can take a while). */
+  readonly startMs: number;
+  /** Everything else that is not a Receive. */
+  readonly operationMs: number;
+}
+
+export const DEFAULT_DEADLINES: ProxyDeadlines = { startMs: 30_000, operationMs: 30_000 };
+
+export class RemoteShell implements ShellHandle {
+  private readonly commands = new Map<string, RemoteCommand>();
+  private readonly starting = new Set<string>();
+  private closing: Promise<void> | undefined;
+  /** Called once the shell is closed (its owner's bookkeeping: server/shell-hosts.ts). */
+  onClosed: (() => void) | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly settings: ShellSettings,
+    private readonly host: HostClient,
+    private readonly deadlines: ProxyDeadlines = DEFAULT_DEADLINES,
+  ) {}
+
+  /** Opens the shell in the host; the proxy is usable once this resolves. */
+  static async open(id: string, settings: ShellSettings, host: HostClient, deadlines: ProxyDeadlines = DEFAULT_DEADLINES): Promise<RemoteShell> {
+    await host.request({ op: 'openShell', shellId: id, settings }, { deadlineMs: deadlines.operationMs });
+    return new RemoteShell(id, settings, host, deadlines);
+  }
+
+  /** The process groups (leader pids) of the shell's commands, to end them if the host cannot. */
+  processGroups(): number[] {
+    return [...this.commands.values()].map((command) => command.pid);
+  }
+
+  get commandCount(): number {
+    let count = 0;
+    for (const command of this.commands.values()) if (!command.isFinished) count += 1;
+    return count;
+  }
+
+  isClosed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  async startCommand(commandId: string, launch: CommandLaunch): Promise<CommandHandle> {
+    const key = keyOf(commandId);
+    if (this.isClosed()) throw new Error(`shell ${this.id} is closed`);
+    if (this.commands.has(key) || this.starting.has(key)) throw new Error(`command ${commandId} already exists in shell ${this.id}`);
+    this.starting.add(key);
+    try {
+      const { pid } = await this.host.request({ op: 'startCommand', shellId: this.id, commandId, launch }, { deadlineMs: this.deadlines.startMs });
+      const command = new RemoteCommand(this.id, commandId, pid, this.host, this.deadlines);
+      // The host kills the command itself if its shell was closed meanwhile; forget it here too.
+      if (this.isClosed()) throw new Error(`shell ${this.id} is closed`);
+      this.commands.set(key, command);
+      return command;
+    } finally {
+      this.starting.delete(key);
+    }
+  }
+
+  command(id: string): CommandHandle | undefined {
+    return this.commands.get(keyOf(id));
+  }
+
+  async removeCommand(id: string): Promise<void> {
+    const key = keyOf(id);
+    if (!this.commands.delete(key)) return;
+    await this.host.request({ op: 'removeCommand', shellId: this.id, commandId: id }, { deadlineMs: this.deadlines.operationMs });
+  }
+
+  /** Ends every process of the shell in the host; a dead host has ended them already. */
+  close(): Promise<void> {
+    this.closing ??= this.closeInHost();
+    return this.closing;
+  }
+
+  private async closeInHost(): Promise<void> {
+    try {
+      if (this.host.isDead) return;
+      await this.host.request({ op: 'closeShell', shellId: this.id }, { deadlineMs: this.deadlines.operationMs }).catch(() => {
+        // A host that dies or hangs while closing is ended by its owner (server/shell-hosts.ts).
+      });
+    } finally {
+      this.commands.clear();
+      this.onClosed?.();
+    }
+  }
+}
+
+export class RemoteCommand implements CommandHandle {
+  private finished = false;
+
+  constructor(
+    private readonly shellId: string,
+    readonly id: string,
+    readonly pid: number,
+    private readonly host: HostClient,
+    private readonly deadlines: ProxyDeadlines,
+  ) {}
+
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  async write(data: Buffer): Promise<void> {
+    await this.host.request({ op: 'write', shellId: this.shellId, commandId: this.id, data }, { deadlineMs: this.deadlines.operationMs });
+  }
+
+  /** Fire and forget, as on a CommandProcess: the channel keeps it after every earlier write. */
+  endInput(): void {
+    this.host.request({ op: 'endInput', shellId: this.shellId, commandId: this.id }, { deadlineMs: this.deadlines.operationMs }).catch(ignore);
+  }
+
+  signal(kind: ShellSignal): void {
+    this.host.request({ op: 'signal', shellId: this.shellId, commandId: this.id, signal: kind }, { deadlineMs: this.deadlines.operationMs }).catch(ignore);
+  }
+
+  async receive(streams: ReadonlySet<OutputStreamName>, maxBytes: number, abort: AbortSignal, runOverheadBytes = 0): Promise<CommandOutput> {
+    const output = await this.host.request(
+      { op: 'receive', shellId: this.shellId, commandId: this.id, streams: [...streams], maxBytes, runOverheadBytes },
+      { abort },
+    );
+    if (output.exitCode !== undefined) this.finished = true;
+    return asBuffers(output);
+  }
+}
+
+/** Structured clone may hand back a Uint8Array; the handlers need Buffers (base64). */
+function asBuffers(output: CommandOutput): CommandOutput {
+  if (output.chunks.every((chunk) => Buffer.isBuffer(chunk.data))) return output;
+  return { ...output, chunks: output.chunks.map((chunk) => ({ stream: chunk.stream, data: Buffer.from(chunk.data) })) };
+}
+
+function keyOf(id: string): string {
+  return id.toLowerCase();
+}
+
+function ignore(): void {
+  // A failure here shows on the command's next Receive (the host is dead) or nowhere (it exited).
+}

@@ -1,0 +1,150 @@
+/**
+ * The shell hosts (host/): one per (Linux account, winrmd user), started at that user's first
+ * shell, stopped a moment after the last one is gone. A host that exits for any reason is noticed
+ * at once: whatever its commands left running is killed, and its shells leave the registry, so that
+ * the next request on one gets the unknown-shell fault while the ones in flight got hostFailed.
+ */
+import { RemoteShell } from '../host/remote-shell.js';
+import type { HostLauncher, LaunchedHost } from '../host/spawn-host.js';
+import { signalGroup } from '../shell/process-group.js';
+import type { RunAsAccount, ShellSettings } from '../shell/types.js';
+import type { Logger } from './logger.js';
+
+export interface ShellHostsOptions {
+  readonly launcher: HostLauncher;
+  readonly log: Logger;
+  /** V8 heap limit of each host, in MB. */
+  readonly heapLimitMb: number;
+  /** How long a host with no shell left is kept for the user's next Create. */
+  readonly lingerMs: number;
+  /** The argv prefix that limits a new host's memory (Winrs.MaxMemoryPerShellMB), read at each start. */
+  readonly limitPrefix: () => readonly string[] | undefined;
+  /** Told the ids of the shells a host took with it when it died. */
+  readonly onHostDied: (shellIds: readonly string[], reason: string) => void;
+}
+
+export interface HostOwner {
+  /** The winrmd user: each user has hosts of their own even when users share a Linux account. */
+  readonly user: string;
+  readonly uid: number;
+  readonly runAs: RunAsAccount | undefined;
+}
+
+interface HostEntry {
+  readonly key: string;
+  readonly started: Promise<LaunchedHost>;
+  readonly shells: Map<string, RemoteShell>;
+  /** Shells being opened: counted so that a linger timer cannot stop the host under them. */
+  opening: number;
+  linger: NodeJS.Timeout | undefined;
+  /** Set once the host is being stopped or has died: no new shell goes to it. */
+  ended: boolean;
+}
+
+/** Grace for a host to end its commands and exit before it is killed. */
+const STOP_GRACE_MS = 5000;
+
+export class ShellHosts {
+  private readonly hosts = new Map<string, HostEntry>();
+
+  constructor(private readonly options: ShellHostsOptions) {}
+
+  /** Hosts running or starting. */
+  get size(): number {
+    return this.hosts.size;
+  }
+
+  /** The pids of the running hosts (for the log, tests and benchmarks). */
+  async pids(): Promise<number[]> {
+    const hosts = await Promise.all([...this.hosts.values()].map((entry) => entry.started.catch(() => undefined)));
+    return hosts.flatMap((host) => (host?.pid === undefined ? [] : [host.pid]));
+  }
+
+  /** Opens a shell in the owner's host, starting the host first if the owner has none. */
+  async openShell(owner: HostOwner, shellId: string, settings: ShellSettings): Promise<RemoteShell> {
+    const entry = this.entryFor(owner);
+    clearTimeout(entry.linger);
+    entry.linger = undefined;
+    entry.opening += 1;
+    try {
+      const host = await entry.started;
+      const shell = await RemoteShell.open(shellId, settings, host.client);
+      entry.shells.set(shellId.toLowerCase(), shell);
+      shell.onClosed = () => {
+        this.release(entry, shellId);
+      };
+      return shell;
+    } finally {
+      entry.opening -= 1;
+      this.lingerIfIdle(entry);
+    }
+  }
+
+  /** Stops every host (each ends its commands first); for winrmd's shutdown. */
+  async closeAll(): Promise<void> {
+    const entries = [...this.hosts.values()];
+    await Promise.all(entries.map((entry) => this.stop(entry)));
+  }
+
+  private entryFor(owner: HostOwner): HostEntry {
+    const key = `${owner.uid}:${owner.user.toLowerCase()}`;
+    const existing = this.hosts.get(key);
+    if (existing !== undefined && !existing.ended) return existing;
+    const started = this.options.launcher({ runAs: owner.runAs, heapLimitMb: this.options.heapLimitMb, limitPrefix: this.options.limitPrefix() });
+    const entry: HostEntry = { key, started, shells: new Map(), opening: 0, linger: undefined, ended: false };
+    this.hosts.set(key, entry);
+    started.then(
+      (host) => {
+        this.options.log.info({ event: 'shell-host-started', user: owner.user, uid: owner.uid, pid: host.pid }, 'shell host started');
+        void host.exited.then((reason) => {
+          this.onExit(entry, host, reason);
+        });
+      },
+      (error: unknown) => {
+        this.options.log.error({ event: 'shell-host-failed', user: owner.user, uid: owner.uid, err: error }, 'a shell host could not start');
+        this.forget(entry);
+      },
+    );
+    return entry;
+  }
+
+  private release(entry: HostEntry, shellId: string): void {
+    entry.shells.delete(shellId.toLowerCase());
+    this.lingerIfIdle(entry);
+  }
+
+  private lingerIfIdle(entry: HostEntry): void {
+    if (entry.shells.size > 0 || entry.opening > 0 || entry.ended || entry.linger !== undefined) return;
+    entry.linger = setTimeout(() => void this.stop(entry), this.options.lingerMs);
+    entry.linger.unref();
+  }
+
+  private async stop(entry: HostEntry): Promise<void> {
+    clearTimeout(entry.linger);
+    entry.ended = true;
+    this.forget(entry);
+    const host = await entry.started.catch(() => undefined);
+    if (host === undefined) return;
+    await host.stop(STOP_GRACE_MS);
+  }
+
+  private onExit(entry: HostEntry, host: LaunchedHost, reason: string): void {
+    const wasStopped = entry.ended;
+    entry.ended = true;
+    this.forget(entry);
+    clearTimeout(entry.linger);
+    const shells = [...entry.shells.values()];
+    // The host ends its commands when it can; when it was killed, they are still running, in their
+    // own process groups, as the user: end them here (winrmd is root or that very user).
+    for (const shell of shells) for (const pid of shell.processGroups()) signalGroup(pid, 'SIGKILL');
+    entry.shells.clear();
+    if (!wasStopped || shells.length > 0) {
+      this.options.log.warn({ event: 'shell-host-ended', pid: host.pid, reason, shells: shells.length }, 'a shell host ended; its shells are gone');
+    }
+    if (shells.length > 0) this.options.onHostDied(shells.map((shell) => shell.id), reason);
+  }
+
+  private forget(entry: HostEntry): void {
+    if (this.hosts.get(entry.key) === entry) this.hosts.delete(entry.key);
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The listener's side of the host channel, against a scripted host: replies matched by id, errors
+ * rebuilt as the handlers know them, a Receive cancelled when its AbortSignal fires, deadlines,
+ * and host death failing every pending request.
+ */
+import { describe, expect, it } from 'vitest';
+import { HostClient } from '../../../host/host-client.js';
+import { HostDiedError, HostTimeoutError } from '../../../host/errors.js';
+import type { ToHost } from '../../../host/protocol.js';
+import { RemoteShell } from '../../../host/remote-shell.js';
+import { CommandLaunchError, ReceiveBusyError, StdinClosedError } from '../../../shell/errors.js';
+
+const SETTINGS = { workingDirectory: '/', environment: {}, interpreter: ['/bin/sh', '-c'], maxBufferedBytes: 1024 };
+const STDOUT = new Set(['stdout'] as const);
+
+/** A client whose messages land in `sent`, for the test to answer as the host would. */
+function scripted(): { client: HostClient; sent: ToHost[] } {
+  const sent: ToHost[] = [];
+  const client = new HostClient((message) => {
+    sent.push(message);
+  });
+  return { client, sent };
+}
+
+function idOf(message: ToHost | undefined): number {
+  if (message === undefined) throw new Error('nothing was sent');
+  return message.id;
+}
+
+describe('HostClient', () => {
+  it('matches replies to requests by id, whatever their order', async () => {
+    const { client, sent } = scripted();
+    const first = client.request({ op: 'startCommand', shellId: 'S', commandId: 'A', launch: { commandLine: 'a', executable: 'a', args: [], skipInterpreter: false } });
+    const second = client.request({ op: 'startCommand', shellId: 'S', commandId: 'B', launch: { commandLine: 'b', executable: 'b', args: [], skipInterpreter: false } });
+    client.receive({ id: idOf(sent[1]), ok: true, value: { pid: 22 } });
+    client.receive({ id: idOf(sent[0]), ok: true, value: { pid: 11 } });
+    await expect(first).resolves.toEqual({ pid: 11 });
+    await expect(second).resolves.toEqual({ pid: 22 });
+    expect(client.pendingCount).toBe(0);
+  });
+
+  it('rebuilds the shell errors the handlers turn into faults, and hides the rest', async () => {
+    const { client, sent } = scripted();
+    const replies = [
+      { name: 'CommandLaunchError', code: 'ENOENT', message: 'cannot start x: ENOENT' },
+      { name: 'StdinClosedError', message: 'the input of command C is closed' },
+      { name: 'ReceiveBusyError', message: 'command C already has a receive waiting' },
+      { name: 'TypeError', message: 'boom' },
+    ];
+    const results = replies.map(() => client.request({ op: 'endInput', shellId: 'S', commandId: 'C' }).catch((error: unknown) => error));
+    replies.forEach((error, index) => {
+      client.receive({ id: idOf(sent[index]), ok: false, error });
+    });
+    const [launch, stdin, busy, other] = await Promise.all(results);
+    expect(launch).toBeInstanceOf(CommandLaunchError);
+    expect(launch).toMatchObject({ code: 'ENOENT', message: 'cannot start x: ENOENT' });
+    expect(stdin).toBeInstanceOf(StdinClosedError);
+    expect(busy).toBeInstanceOf(ReceiveBusyError);
+    expect(other).toBeInstanceOf(Error);
+    expect(other).not.toBeInstanceOf(TypeError);
+  });
+
+  it('sends a cancel for a Receive when its signal fires, and takes the answer the host then gives', async () => {
+    const { client, sent } = scripted();
+    const abort = new AbortController();
+    const receiving = client.request({ op: 'receive', shellId: 'S', commandId: 'C', streams: ['stdout'], maxBytes: 10, runOverheadBytes: 0 }, { abort: abort.signal });
+    expect(sent).toHaveLength(1);
+    abort.abort();
+    expect(sent[1]).toEqual({ op: 'cancel', id: idOf(sent[0]) });
+    client.receive({ id: idOf(sent[0]), ok: true, value: { chunks: [], endedStreams: [], exitCode: undefined } });
+    await expect(receiving).resolves.toEqual({ chunks: [], endedStreams: [], exitCode: undefined });
+  });
+
+  it('gives up on a cancelled Receive the host does not answer within the grace', async () => {
+    const { client } = scripted();
+    const abort = new AbortController();
+    const receiving = client.request({ op: 'receive', shellId: 'S', commandId: 'C', streams: ['stdout'], maxBytes: 10, runOverheadBytes: 0 }, { abort: abort.signal, graceMs: 10 });
+    abort.abort();
+    await expect(receiving).rejects.toBeInstanceOf(HostTimeoutError);
+    expect(client.pendingCount).toBe(0);
+  });
+
+  it('fails a request the host does not answer by its deadline, and ignores a late answer', async () => {
+    const { client, sent } = scripted();
+    const request = client.request({ op: 'signal', shellId: 'S', commandId: 'C', signal: 'ctrl_c' }, { deadlineMs: 10 });
+    await expect(request).rejects.toBeInstanceOf(HostTimeoutError);
+    client.receive({ id: idOf(sent[0]), ok: true, value: undefined });
+    expect(client.pendingCount).toBe(0);
+  });
+
+  it('fails every pending request when the host dies, and every later one at once, sending nothing', async () => {
+    const { client, sent } = scripted();
+    const pending = [
+      client.request({ op: 'receive', shellId: 'S', commandId: 'C', streams: ['stdout'], maxBytes: 10, runOverheadBytes: 0 }, { abort: new AbortController().signal }),
+      client.request({ op: 'write', shellId: 'S', commandId: 'C', data: Buffer.from('x') }),
+    ];
+    client.died('signal SIGKILL');
+    for (const request of pending) await expect(request).rejects.toBeInstanceOf(HostDiedError);
+    const count = sent.length;
+    await expect(client.request({ op: 'closeShell', shellId: 'S' })).rejects.toThrow(/SIGKILL/);
+    expect(sent).toHaveLength(count);
+  });
+
+  it('treats a channel that throws on send as a dead host', async () => {
+    const client = new HostClient(() => {
+      throw new Error('channel closed');
+    });
+    await expect(client.request({ op: 'closeShell', shellId: 'S' })).rejects.toBeInstanceOf(HostDiedError);
+    expect(client.isDead).toBe(true);
+  });
+});
+
+describe('RemoteShell', () => {
+  it('mirrors commands locally: count and lookup without a round trip, finished once the exit code is out', async () => {
+    const { client, sent } = scripted();
+    const opening = RemoteShell.open('S', SETTINGS, client);
+    client.receive({ id: idOf(sent[0]), ok: true, value: undefined });
+    const shell = await opening;
+    const starting = shell.startCommand('CMD-1', { commandLine: 'x', executable: 'x', args: [], skipInterpreter: false });
+    client.receive({ id: idOf(sent[1]), ok: true, value: { pid: 4321 } });
+    const command = await starting;
+    expect(command.pid).toBe(4321);
+    expect(shell.command('cmd-1')).toBe(command);
+    expect(shell.commandCount).toBe(1);
+    const sentBefore = sent.length;
+    expect(shell.commandCount).toBe(1);
+    expect(sent).toHaveLength(sentBefore);
+    const receiving = command.receive(STDOUT, 100, new AbortController().signal);
+    // A structured clone may deliver a Buffer as a plain Uint8Array; the proxy must hand out Buffers.
+    const cloned = new Uint8Array([104, 105]) as Buffer;
+    client.receive({ id: idOf(sent.at(-1)), ok: true, value: { chunks: [{ stream: 'stdout', data: cloned }], endedStreams: ['stdout'], exitCode: 0 } });
+    const output = await receiving;
+    expect(Buffer.isBuffer(output.chunks[0]?.data)).toBe(true);
+    expect(output.chunks[0]?.data.toString()).toBe('hi');
+    expect(command.isFinished).toBe(true);
+    expect(shell.commandCount).toBe(0);
+  });
+
+  it('closes without asking a dead host, and reports the close once', async () => {
+    const { client, sent } = scripted();
+    const opening = RemoteShell.open('S', SETTINGS, client);
+    client.receive({ id: idOf(sent[0]), ok: true, value: undefined });
+    const shell = await opening;
+    let closed = 0;
+    shell.onClosed = () => {
+      closed += 1;
+    };
+    client.died('gone');
+    await shell.close();
+    await shell.close();
+    expect(sent).toHaveLength(1);
+    expect(closed).toBe(1);
+    expect(shell.isClosed()).toBe(true);
+  });
+});
