@@ -64,18 +64,24 @@ export class CommandProcess {
   }
 
   /** Starts the command; resolves once the process exists, rejects with CommandLaunchError if it cannot. */
-  static start(id: string, launch: CommandLaunch, settings: ShellSettings): Promise<CommandProcess> {
+  static async start(id: string, launch: CommandLaunch, settings: ShellSettings): Promise<CommandProcess> {
     if (launch.argv === undefined && !launch.skipInterpreter && settings.interpreter.length === 0) {
-      return Promise.reject(new CommandLaunchError('EINVAL', 'the shell has no interpreter'));
+      throw new CommandLaunchError('EINVAL', 'the shell has no interpreter');
     }
     const [file, ...args] =
       launch.argv ??
       (launch.skipInterpreter ? [launch.executable, ...launch.args] : [...settings.interpreter, `${settings.commandPrelude ?? ''}${launch.commandLine}`]);
-    if (file === undefined || file === '') return Promise.reject(new CommandLaunchError('EINVAL', 'no program to start'));
-    let child: CommandChild;
+    if (file === undefined || file === '') throw new CommandLaunchError('EINVAL', 'no program to start');
     let console: ConsoleInput | undefined;
+    if (launch.console === true) {
+      try {
+        console = await ConsoleInput.open(id, consoleSize(settings.environment));
+      } catch (error) {
+        throw error instanceof CommandLaunchError ? error : launchError(file, error, 'EIO');
+      }
+    }
+    let child: CommandChild;
     try {
-      console = launch.console === true ? ConsoleInput.open(id, consoleSize(settings.environment)) : undefined;
       // The command leads a new session and process group, so signals and kill() reach everything
       // it starts, and a Ctrl+C on winrmd's own terminal does not reach it: detached for a pipe,
       // setsid(1) for a console (see ConsoleInput.wrap).
@@ -89,9 +95,9 @@ export class CommandProcess {
       }) as CommandChild;
     } catch (error) {
       console?.close();
-      if (error instanceof CommandLaunchError) return Promise.reject(error);
+      if (error instanceof CommandLaunchError) throw error;
       // Invalid arguments (e.g. a NUL byte in the command line) throw before any process exists.
-      return Promise.reject(launchError(file, error, 'EINVAL'));
+      throw launchError(file, error, 'EINVAL');
     }
     const input = console ?? new PipeInput(id, pipeOf(child));
     return new Promise((resolve, reject) => {

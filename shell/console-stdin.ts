@@ -16,13 +16,13 @@
  */
 import { closeSync, openSync, readFileSync, write as fsWrite } from 'node:fs';
 import { ReadStream } from 'node:tty';
-import type { StdioOptions } from 'node:child_process';
+import { spawn, type StdioOptions } from 'node:child_process';
 
 import type { CommandInput } from './command-input.js';
 import { isErrno } from './process-group.js';
-import { StdinClosedError } from './errors.js';
+import { CommandLaunchError, StdinClosedError } from './errors.js';
 import { openPseudoTerminal, type PseudoTerminal, type TerminalSize } from './pseudo-terminal.js';
-import { findSetsid } from './setsid.js';
+import { findEnv, findSetsid, findStty } from './system-programs.js';
 
 /** The size of a Windows console window, used unless the shell's environment gives COLUMNS and LINES. */
 export const DEFAULT_CONSOLE_SIZE: TerminalSize = { cols: 80, rows: 25 };
@@ -31,7 +31,15 @@ export const DEFAULT_CONSOLE_SIZE: TerminalSize = { cols: 80, rows: 25 };
 const INTERRUPT = 0x03; // VINTR, ^C
 const END_OF_FILE = 0x04; // VEOF, ^D
 const LINE_FEED = 0x0a;
-const CARRIAGE_RETURN = 0x0d; // ICRNL makes it a line end too
+
+/**
+ * Changes to the kernel's default modes of a new terminal (stty(1) syntax). -icrnl: a carriage
+ * return stays a carriage return, so text sent with Windows line ends (CR LF) reaches the command
+ * as it would through a pipe, rather than as two line ends. iutf8: erasing a character erases a
+ * whole UTF-8 sequence (WINRS_CODEPAGE 65001, what clients send). Everything else is a terminal's
+ * usual: canonical lines, echo, ISIG, ^C ^D ^\\ ^Z as the control characters.
+ */
+const TERMINAL_MODES = ['-icrnl', 'iutf8'];
 
 /** Back-off while the terminal's input queue is full (the command is not reading). */
 const FIRST_RETRY_MS = 1;
@@ -49,8 +57,8 @@ let devNullFd: number | undefined;
  * The stdio of a command's spawn: stdin (a pipe, or a console's slave), pipes for stdout and
  * stderr, and /dev/null over every console master descriptor, so no command inherits one.
  */
-export function stdioFor(stdin: 'pipe' | number): StdioOptions {
-  const stdio: (number | 'pipe' | 'ignore')[] = [stdin, 'pipe', 'pipe'];
+export function stdioFor(stdin: 'pipe' | number, output: 'pipe' | 'ignore' = 'pipe'): StdioOptions {
+  const stdio: (number | 'pipe' | 'ignore')[] = [stdin, output, output];
   if (openMasters.size === 0) return stdio;
   // Opened once and kept: close-on-exec in winrmd, dup2()ed over the master numbers in the child.
   devNullFd ??= openSync('/dev/null', 'r');
@@ -100,8 +108,16 @@ export class ConsoleInput implements CommandInput {
     this.reader.on('data', () => undefined);
   }
 
-  static open(commandId: string, size: TerminalSize): ConsoleInput {
-    return new ConsoleInput(commandId, openPseudoTerminal(size));
+  /** A console of `size`, its line discipline set up as TERMINAL_MODES says. */
+  static async open(commandId: string, size: TerminalSize): Promise<ConsoleInput> {
+    const console = new ConsoleInput(commandId, openPseudoTerminal(size));
+    try {
+      await setTerminalModes(console.stdin);
+    } catch (error) {
+      console.close();
+      throw error;
+    }
+    return console;
   }
 
   /** The descriptor to give the command as fd 0. */
@@ -116,16 +132,21 @@ export class ConsoleInput implements CommandInput {
    * when it already leads a process group, and then the pid Node knows would not be the command's.
    * Started from winrmd's own group it calls setsid(2) itself and execs, so the pid is the
    * command's and leads its process group, as process-group.ts expects.
+   *
+   * In front of it, coreutils env(1) ignores SIGHUP (an ignored signal stays ignored across exec,
+   * as under nohup). When a session leader exits, the kernel sends SIGHUP to its terminal's
+   * foreground group, which would kill whatever the command left running in the background; a
+   * Windows console has no hangup, and processes a command leaves behind live on until the shell
+   * is deleted (winrmd kills the group with SIGKILL then, never with SIGHUP).
    */
   static wrap(file: string, args: readonly string[]): { file: string; args: string[] } {
-    return { file: findSetsid(), args: ['--ctty', '--', file, ...args] };
+    return { file: findEnv(), args: ['--ignore-signal=HUP', findSetsid(), '--ctty', '--', file, ...args] };
   }
 
   write(data: Buffer): Promise<void> {
     if (this.ended || this.closed) return Promise.reject(new StdinClosedError(this.commandId));
     if (data.length === 0) return Promise.resolve();
-    const last = data[data.length - 1];
-    this.atLineStart = last === LINE_FEED || last === CARRIAGE_RETURN;
+    this.atLineStart = data[data.length - 1] === LINE_FEED;
     return this.enqueue(data);
   }
 
@@ -204,6 +225,23 @@ export class ConsoleInput implements CommandInput {
       }
     }
   }
+}
+
+/** Runs stty on the terminal (its stdin), before the command starts; Node has no tcsetattr(3). */
+function setTerminalModes(slaveFd: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (why: string): void => {
+      reject(new CommandLaunchError('EIO', `cannot set up the console: stty ${why}`));
+    };
+    const stty = spawn(findStty(), TERMINAL_MODES, { stdio: stdioFor(slaveFd, 'ignore') });
+    stty.once('error', (error) => {
+      failed(error.message);
+    });
+    stty.once('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else failed(`ended with ${signal ?? `exit status ${String(code)}`}`);
+    });
+  });
 }
 
 /** Whether `pid` leads a session with a controlling terminal (/proc/PID/stat: session, tty_nr, tpgid). */

@@ -101,7 +101,7 @@ describe('console stdin (WINRS_CONSOLEMODE_STDIN=TRUE)', { timeout: 15_000 }, ()
   });
 
   it('ctrl_c interrupts the foreground process through the line discipline and the exit is reported', async () => {
-    const command = await start(inConsole("trap 'echo interrupted; exit 7' INT; echo ready; sleep 100 & wait"));
+    const command = await start(inConsole("trap 'echo interrupted; exit 7' INT; echo ready; sleep 100 >/dev/null 2>&1 & wait"));
     expect(await readLine(command)).toBe('ready');
     command.signal('ctrl_c');
     const result = await drain(command);
@@ -123,6 +123,32 @@ describe('console stdin (WINRS_CONSOLEMODE_STDIN=TRUE)', { timeout: 15_000 }, ()
     const result = await drain(command);
     expect(result.stdout.toString().trim()).toBe('03');
     expect(result.exitCode).toBe(0);
+  });
+
+  it('ctrl_c still interrupts while earlier input waits for a command that does not read', async () => {
+    const command = await start(inConsole('echo ready; exec sleep 100'));
+    expect(await readLine(command)).toBe('ready');
+    // More than a terminal's input queue holds: this write cannot complete while sleep runs.
+    const pending = command.write(Buffer.from('line\n'.repeat(200_000)));
+    command.signal('ctrl_c');
+    expect((await drain(command)).exitCode).toBe(130);
+    await expect(pending).rejects.toBeInstanceOf(StdinClosedError);
+  });
+
+  it('keeps carriage returns: CR LF text arrives as sent', async () => {
+    const command = await start(inConsole('od -An -c | tr -s " "'));
+    await command.write(Buffer.from('a\r\nb\n'));
+    command.endInput();
+    expect((await drain(command)).stdout.toString().trim()).toBe('a \\r \\n b \\n');
+  });
+
+  it('lets what the command left in the background live on after it exits, as on Windows', async () => {
+    const command = await start(inConsole('sleep 100 >/dev/null 2>&1 & echo $!'));
+    const result = await drain(command);
+    const background = Number(result.stdout.toString().trim());
+    // The kernel's hangup at the session leader's exit went to an ignored SIGHUP.
+    expect(processGroupOf(background)).toBe(command.pid);
+    process.kill(background, 'SIGKILL');
   });
 
   it('kill() ends the whole group', async () => {
@@ -158,7 +184,7 @@ describe('console stdin (WINRS_CONSOLEMODE_STDIN=TRUE)', { timeout: 15_000 }, ()
 describe.skipIf(process.getuid?.() !== 0)('console stdin as another account (root only)', { timeout: 15_000 }, () => {
   it('works the same under setpriv: terminal stdin, input, ctrl_c', async () => {
     const nobody = { uid: 65534, gid: 65534, groupIds: [65534], setprivPath: '/usr/bin/setpriv' };
-    const command = await CommandProcess.start('nobody', inConsole("trap 'echo int; exit 5' INT; id -u; [ -t 0 ] && echo tty; read line; echo \"got $line\"; sleep 100 & wait"), settings({ runAs: nobody }));
+    const command = await CommandProcess.start('nobody', inConsole("trap 'echo int; exit 5' INT; id -u; [ -t 0 ] && echo tty; read line; echo \"got $line\"; sleep 100 >/dev/null 2>&1 & wait"), settings({ runAs: nobody }));
     started.push(command);
     await command.write(Buffer.from('hello\n'));
     expect(await readLines(command, 3)).toEqual(['65534', 'tty', 'got hello']);
