@@ -16,8 +16,10 @@ afterEach(async () => {
 
 describe('Get on .../wsman/1/config', () => {
   it('answers the tree Windows answers, element by element, for the same settings', async () => {
-    // The recorded host had CredSSP on; everything else there is a Windows default winrmd shares.
-    const recorded = client(makeService({ ...(await defaultConfig()), 'Service.Auth.CredSSP': true }));
+    // The recorded host had CredSSP on, and a RootSDDL without the Remote Management Users ACE that
+    // winrmd's default has; everything else there is a Windows default winrmd shares.
+    const rootSddl = new Map(WINDOWS_CONFIG_GET).get('Service/RootSDDL') ?? '';
+    const recorded = client(makeService({ ...(await defaultConfig()), 'Service.Auth.CredSSP': true, 'Service.RootSDDL': rootSddl }));
     const view = await recorded.ok(getConfig());
     expect(flatten(resourceOf(view.body, WINDOWS_CONFIG_NAMESPACE, 'Config'))).toEqual(WINDOWS_CONFIG_GET);
   });
