@@ -1,11 +1,18 @@
 /**
- * The groups Windows' default RootSDDL lets in: Administrators (BA) and, since Windows Server
- * 2012, Remote Management Users. Everyone else is refused after authenticating.
+ * Who may use WinRM: the users Service.RootSDDL's DACL gives Execute (access-check.ts). Windows'
+ * default lets in Administrators (BA) and Remote Management Users (RM); everyone else is refused
+ * after authenticating.
  */
-const REMOTE_ACCESS_GROUPS = ['administrators', 'remote management users'];
+import { mayConnect } from './access-check.js';
+import { parseSddl, type SecurityDescriptor } from './sddl.js';
 
-export function mayUseRemoteManagement(groups: readonly string[]): boolean {
-  return groups.some((g) => REMOTE_ACCESS_GROUPS.includes(g.toLowerCase()));
+/** The last RootSDDL parsed: it changes only with a Put of the configuration, so one entry is enough. */
+let cached: { readonly text: string; readonly descriptor: SecurityDescriptor } | undefined;
+
+/** `rootSddl` has been checked when the configuration was loaded or Put (config/validators.ts). */
+export function mayUseRemoteManagement(rootSddl: string, name: string, groups: readonly string[]): boolean {
+  if (cached?.text !== rootSddl) cached = { text: rootSddl, descriptor: parseSddl(rootSddl) };
+  return mayConnect(cached.descriptor, { name, groups });
 }
 
 export function isAdministrator(groups: readonly string[]): boolean {

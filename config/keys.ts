@@ -11,8 +11,9 @@ import { DEFAULT_FIREWALL_RULES } from '../firewall/default-rules.js';
 export const CONFIG_KEYS = {
   'Service.RootSDDL': {
     type: 'string',
-    default: 'O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;IU)S:P(AU;FA;GA;;;WD)(AU;SA;GXGW;;;WD)',
-    description: 'Access rule for the service (Windows default; Administrators and Remote Management Users get in).',
+    default: 'O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;IU)(A;;GA;;;RM)S:P(AU;FA;GA;;;WD)(AU;SA;GXGW;;;WD)',
+    description:
+      'Access rule for the service, in SDDL (Windows default: Administrators and Remote Management Users get in). Users given Execute (GX or GA) by its DACL get in.',
   },
   'Service.MaxEnvelopeSizekb': { type: 'number', default: 500, description: 'Largest request or response envelope, in KiB.' },
   'Service.MaxTimeoutms': { type: 'number', default: 60000, description: 'Ceiling on a request\'s OperationTimeout, in ms.' },

@@ -9,6 +9,7 @@ import { parseServiceFilter } from '../firewall/service-filter.js';
 import { FirewallSyntaxError } from '../firewall/syntax-error.js';
 import { parseOsVersion } from '../auth/ntlm/os-version.js';
 import { parseRuleNames } from '../shell/command-mapping/rules.js';
+import { parseSddl, SddlError } from '../auth/sddl.js';
 import { ConfigError } from './config-error.js';
 import type { JsonStructure, JsonValue } from './json-value.js';
 import type { ConfigKey } from './keys.js';
@@ -21,6 +22,14 @@ const STRING_CHECKS: Partial<Record<ConfigKey, (value: string) => unknown>> = {
   'Winrmd.OsVersion': (value) => {
     if (parseOsVersion(value) === undefined) {
       throw new ConfigError(`Winrmd.OsVersion must be major.minor.build within 255.255.65535, e.g. 10.0.20348, not '${value}'`);
+    }
+  },
+  'Service.RootSDDL': (value) => {
+    try {
+      parseSddl(value);
+    } catch (error) {
+      if (error instanceof SddlError) throw new ConfigError(`Service.RootSDDL is not a valid SDDL: ${error.message}`);
+      throw error;
     }
   },
   'Winrmd.CommandMapping': (value) => {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { localAccountName, parseBasicCredentials } from '../auth/basic.js';
 import { mayUseRemoteManagement } from '../auth/authorize.js';
+import { CONFIG_KEYS } from '../config/keys.js';
 import type { SecurityContext } from '../auth/security-context.js';
 import type { UserRecord, UserStore } from '../users/index.js';
 import type { ConnectionSecurity, ContextScheme } from './connection-security.js';
@@ -16,6 +17,8 @@ export interface AuthGateSettings {
   /** A keytab gave us keys and Service.Auth.Kerberos is on: the Kerberos scheme is offered too. */
   readonly kerberosEnabled: boolean;
   readonly allowUnencrypted: boolean;
+  /** Service.RootSDDL, read at each decision (a Put may change it); Windows' default when absent. */
+  readonly rootSddl?: string;
 }
 
 /** Makes the acceptor for the first token of a Negotiate/NTLM handshake; undefined if unsupported. */
@@ -101,6 +104,9 @@ export class AuthGate {
   private withoutCredentials(attempt: AuthAttempt): AuthDecision {
     const established = attempt.connection.established;
     if (established !== undefined) {
+      // A connection keeps its logon, but a RootSDDL changed since then applies to its next request.
+      const { name, groups } = established.principal;
+      if (!this.mayConnect(name, groups)) return this.deny('no longer admitted by Service.RootSDDL');
       return { kind: 'allow', principal: established.principal, security: established.context, replyAuthenticate: undefined, isHandshakeLeg: false };
     }
     if (attempt.identifyHeader?.trim().toLowerCase() === 'unauthenticated') return { kind: 'anonymous-identify' };
@@ -123,7 +129,7 @@ export class AuthGate {
     }
     this.throttle.recordSuccess(attempt.remoteAddress);
     const principal = this.authorize(user.name, await this.groupsOf(user), 'Basic', attempt, 'Basic', '');
-    if (principal === undefined) return this.deny('not in Administrators or Remote Management Users');
+    if (principal === undefined) return this.deny('not admitted by Service.RootSDDL');
     const handshakeMs = Date.now() - startedMs;
     this.observer.notify({ kind: 'logon-succeeded', peer: peerOf(attempt), user: user.name, clientDomain: '', scheme: 'Basic', mechanism: 'Basic', handshakeMs });
     return { kind: 'allow', principal, security: undefined, replyAuthenticate: undefined, isHandshakeLeg: false };
@@ -158,7 +164,7 @@ export class AuthGate {
     if (user === undefined) return this.logonFailed(identity.clientUserName, scheme, attempt, 'account vanished', identity.mechanism, startedMs);
     this.throttle.recordSuccess(attempt.remoteAddress);
     const principal = this.authorize(user.name, await this.groupsOf(user), scheme, attempt, identity.mechanism, identity.clientDomain);
-    if (principal === undefined) return this.deny('not in Administrators or Remote Management Users');
+    if (principal === undefined) return this.deny('not admitted by Service.RootSDDL');
     connection.established = { scheme, context, principal };
     const handshakeMs = Date.now() - startedMs;
     this.observer.notify({ kind: 'logon-succeeded', peer: peerOf(attempt), user: user.name, clientDomain: identity.clientDomain, scheme, mechanism: identity.mechanism, handshakeMs });
@@ -174,13 +180,14 @@ export class AuthGate {
     mechanism: AuthMechanism,
     clientDomain: string,
   ): Principal | undefined {
-    if (mayUseRemoteManagement(groups)) return { name, groups, authScheme: scheme };
+    if (this.mayConnect(name, groups)) return { name, groups, authScheme: scheme };
     this.observer.notify({ kind: 'access-denied', peer: peerOf(attempt), user: name, clientDomain, scheme, mechanism });
-    this.log.warn(
-      { event: 'access-denied', user: name, remoteAddress: attempt.remoteAddress, scheme },
-      'refused: not a member of Administrators or Remote Management Users',
-    );
+    this.log.warn({ event: 'access-denied', user: name, remoteAddress: attempt.remoteAddress, scheme }, 'refused: Service.RootSDDL does not admit the user');
     return undefined;
+  }
+
+  private mayConnect(name: string, groups: readonly string[]): boolean {
+    return mayUseRemoteManagement(this.settings.rootSddl ?? CONFIG_KEYS['Service.RootSDDL'].default, name, groups);
   }
 
   /** Repeated failures from one address wait before their next check (LoginThrottle). */

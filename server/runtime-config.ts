@@ -4,7 +4,7 @@
  * whatever reads a key in RUNTIME_KEYS reads it there when it needs it, never from a copy taken at
  * start. The readers are: the dispatcher and handlers/limits.ts (MaxEnvelopeSizekb, MaxTimeoutms),
  * the HTTP listener (MaxEnvelopeSizekb as the body limit, AllowUnencrypted), the AuthGate and
- * Identify (AllowUnencrypted, Auth.Basic, Auth.Negotiate, through getters made in start-endpoint),
+ * Identify (AllowUnencrypted, Auth.Basic, Auth.Negotiate, RootSDDL, through getters made in start-endpoint),
  * the enumeration replies (MaxBatchItems) and registry (EnumerationTimeoutms), the shell registry
  * (Winrs.MaxShellsPerUser, MaxConcurrentUsers), and Create and Command (the other Winrs keys).
  */
@@ -12,7 +12,7 @@ import type { Config, ConfigKey } from '../config/index.js';
 
 /**
  * Keys a Put may change while winrmd runs: each is read live as above. The rest (listener ports
- * and addresses, certificates, keytab, the Kerberos scheme, firewall, RootSDDL) are set up once at
+ * and addresses, certificates, keytab, the Kerberos scheme, firewall) are set up once at
  * start; a Put that changes one is refused, and one that sends its current value back (as
  * `winrm set` and cloudbase-init do, with the whole resource they read) is accepted.
  * Winrs.MaxMemoryPerShellMB is accepted and reported, not enforced (see the README).
@@ -25,6 +25,7 @@ export const RUNTIME_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
   'Service.AllowUnencrypted',
   'Service.Auth.Basic',
   'Service.Auth.Negotiate',
+  'Service.RootSDDL',
   'Winrs.AllowRemoteShellAccess',
   'Winrs.IdleTimeout',
   'Winrs.MaxConcurrentUsers',

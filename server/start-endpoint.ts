@@ -87,6 +87,9 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
       get allowUnencrypted() {
         return service.config['Service.AllowUnencrypted'];
       },
+      get rootSddl() {
+        return service.config['Service.RootSDDL'];
+      },
     },
     users,
     new LoginThrottle(),

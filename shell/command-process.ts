@@ -3,14 +3,20 @@
  * buffered with a bound until Receive requests take it.
  */
 import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 
-import { CommandLaunchError, ReceiveBusyError, StdinClosedError } from './errors.js';
+import { PipeInput, type CommandInput } from './command-input.js';
+import { ConsoleInput, consoleSize, stdioFor } from './console-stdin.js';
+import { CommandLaunchError, ReceiveBusyError } from './errors.js';
 import { OutputBuffer } from './output-buffer.js';
-import { SIGNAL_FOR, exitStatus, signalGroup } from './process-group.js';
+import { SIGNAL_FOR, exitStatus, signalGroup, signalGroupOrLeader } from './process-group.js';
 import type { CommandLaunch, CommandOutput, OutputStreamName, ShellSettings, ShellSignal } from './types.js';
 
 const OUTPUT_STREAMS: readonly OutputStreamName[] = ['stdout', 'stderr'];
+
+/** stdin is null when it is a console's terminal rather than a pipe. */
+type CommandChild = ChildProcessByStdio<Writable | null, Readable, Readable>;
 
 export class CommandProcess {
   private readonly output = new OutputBuffer();
@@ -26,7 +32,8 @@ export class CommandProcess {
   private constructor(
     readonly id: string,
     readonly pid: number,
-    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly child: CommandChild,
+    private readonly input: CommandInput,
     private readonly maxBufferedBytes: number,
     exitCodes: ReadonlyMap<number, number> | undefined,
   ) {
@@ -34,6 +41,7 @@ export class CommandProcess {
       child.once('exit', (code, signal) => {
         const status = exitStatus(code, signal);
         this.status = exitCodes?.get(status) ?? status;
+        input.processExited();
         this.wake();
         resolve();
       });
@@ -41,7 +49,6 @@ export class CommandProcess {
     // Errors here must never become uncaught exceptions: a failed read shows up as 'close', and a
     // failed write (EPIPE when the command closed its stdin) reaches the caller of write().
     child.on('error', ignore);
-    child.stdin.on('error', ignore);
     for (const name of OUTPUT_STREAMS) {
       const stream = child[name];
       stream.on('error', ignore);
@@ -56,31 +63,44 @@ export class CommandProcess {
   }
 
   /** Starts the command; resolves once the process exists, rejects with CommandLaunchError if it cannot. */
-  static start(id: string, launch: CommandLaunch, settings: ShellSettings): Promise<CommandProcess> {
+  static async start(id: string, launch: CommandLaunch, settings: ShellSettings): Promise<CommandProcess> {
     if (launch.argv === undefined && !launch.skipInterpreter && settings.interpreter.length === 0) {
-      return Promise.reject(new CommandLaunchError('EINVAL', 'the shell has no interpreter'));
+      throw new CommandLaunchError('EINVAL', 'the shell has no interpreter');
     }
     const [file, ...args] =
       launch.argv ??
       (launch.skipInterpreter ? [launch.executable, ...launch.args] : [...settings.interpreter, `${settings.commandPrelude ?? ''}${launch.commandLine}`]);
-    if (file === undefined || file === '') return Promise.reject(new CommandLaunchError('EINVAL', 'no program to start'));
-    let child: ChildProcessWithoutNullStreams;
+    if (file === undefined || file === '') throw new CommandLaunchError('EINVAL', 'no program to start');
+    let console: ConsoleInput | undefined;
+    if (launch.console === true) {
+      try {
+        console = await ConsoleInput.open(id, consoleSize(settings.environment));
+      } catch (error) {
+        throw error instanceof CommandLaunchError ? error : launchError(file, error, 'EIO');
+      }
+    }
+    let child: CommandChild;
     try {
-      // detached: the command leads a new session and process group, so signals and kill() reach
-      // everything it starts, and a Ctrl+C on winrmd's own terminal does not reach it.
-      child = spawn(file, args, {
+      // The command leads a new session and process group, so signals and kill() reach everything
+      // it starts, and a Ctrl+C on winrmd's own terminal does not reach it: detached for a pipe,
+      // setsid(1) for a console (see ConsoleInput.wrap).
+      const target = console === undefined ? { file, args } : ConsoleInput.wrap(file, args);
+      child = spawn(target.file, target.args, {
         cwd: settings.workingDirectory,
         env: { ...settings.environment },
-        stdio: 'pipe',
-        detached: true,
-      });
+        stdio: stdioFor(console?.stdin ?? 'pipe'),
+        detached: console === undefined,
+      }) as CommandChild;
     } catch (error) {
+      console?.close();
+      if (error instanceof CommandLaunchError) throw error;
       // Invalid arguments (e.g. a NUL byte in the command line) throw before any process exists.
-      return Promise.reject(launchError(file, error, 'EINVAL'));
+      throw launchError(file, error, 'EINVAL');
     }
+    const input = console ?? new PipeInput(id, pipeOf(child));
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => {
-        child.stdin.destroy();
+        input.close();
         child.stdout.destroy();
         child.stderr.destroy();
         reject(launchError(file, error, 'EIO'));
@@ -93,7 +113,7 @@ export class CommandProcess {
           reject(new CommandLaunchError('EIO', `cannot start ${file}`));
           return;
         }
-        resolve(new CommandProcess(id, pid, child, settings.maxBufferedBytes, launch.exitCodes));
+        resolve(new CommandProcess(id, pid, child, input, settings.maxBufferedBytes, launch.exitCodes));
       });
     });
   }
@@ -114,29 +134,22 @@ export class CommandProcess {
   }
 
   /**
-   * Writes to the command's stdin; resolves once the pipe has taken the data, so a caller that
-   * awaits each write never queues more than one block in memory.
+   * Writes to the command's stdin; resolves once the pipe or terminal has taken the data, so a
+   * caller that awaits each write never queues more than one block in memory.
    */
   write(data: Buffer): Promise<void> {
-    const { stdin } = this.child;
-    // Not writable after endInput(), after an earlier EPIPE, or once the process exited.
-    if (!stdin.writable) return Promise.reject(new StdinClosedError(this.id));
-    return new Promise((resolve, reject) => {
-      stdin.write(data, (error) => {
-        if (error) reject(new StdinClosedError(this.id));
-        else resolve();
-      });
-    });
+    return this.input.write(data);
   }
 
   /** Sends EOF to the command's stdin; data already written is still delivered first. */
   endInput(): void {
-    const { stdin } = this.child;
-    if (stdin.writable) stdin.end();
+    this.input.end();
   }
 
   signal(kind: ShellSignal): void {
-    signalGroup(this.pid, SIGNAL_FOR[kind]);
+    // A console takes Ctrl+C as input, and its line discipline signals the foreground group.
+    if (kind === 'ctrl_c' && this.input.interrupt(this.pid)) return;
+    signalGroupOrLeader(this.pid, SIGNAL_FOR[kind]);
   }
 
   /**
@@ -174,9 +187,11 @@ export class CommandProcess {
   async kill(): Promise<void> {
     this.killed = true;
     signalGroup(this.pid, 'SIGKILL');
+    // A console command that has not yet reached setsid(2) is still in winrmd's group.
+    this.child.kill('SIGKILL');
     this.output.discard();
     // Destroying the pipes also ends them, so a waiting Receive wakes up with the ends and the exit.
-    this.child.stdin.destroy();
+    this.input.close();
     this.child.stdout.destroy();
     this.child.stderr.destroy();
     await this.exited;
@@ -227,6 +242,11 @@ export class CommandProcess {
   private wake(): void {
     this.waiter?.();
   }
+}
+
+function pipeOf(child: CommandChild): Writable {
+  if (child.stdin === null) throw new Error('a pipe command without a stdin pipe');
+  return child.stdin;
 }
 
 function launchError(file: string, error: unknown, fallbackCode: string): CommandLaunchError {

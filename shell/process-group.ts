@@ -22,6 +22,23 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * As signalGroup, but while the group does not exist yet (a console command between its start and
+ * its setsid(2), see console-stdin.ts) the process itself gets the signal.
+ */
+export function signalGroupOrLeader(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if (!isErrno(error, 'ESRCH')) throw error;
+    try {
+      process.kill(pid, signal);
+    } catch (inner) {
+      if (!isErrno(inner, 'ESRCH')) throw inner;
+    }
+  }
+}
+
 /** The shell convention for the status of a process: its exit code, or 128 + the signal that killed it. */
 export function exitStatus(code: number | null, signal: NodeJS.Signals | null): number {
   if (code !== null) return code;

@@ -21,6 +21,11 @@ export interface CommandLaunch {
   readonly argv?: readonly string[] | undefined;
   /** ExitCode to report for a process exit status: Linux keeps 8 bits, Windows' codes (9009) need more. */
   readonly exitCodes?: ReadonlyMap<number, number> | undefined;
+  /**
+   * WINRS_CONSOLEMODE_STDIN=TRUE: stdin is a terminal (the command's controlling terminal) rather
+   * than a pipe; stdout and stderr stay pipes, as on Windows (see console-stdin.ts).
+   */
+  readonly console?: boolean | undefined;
 }
 
 export interface ShellSettings {

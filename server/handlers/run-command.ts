@@ -24,7 +24,15 @@ export async function runCommand(ctx: HandlerContext): Promise<string> {
     try {
       const { config } = ctx.service;
       const planned = await planLaunch(
-        { commandLine, executable: request.command, args: request.args, skipInterpreter: isTrue(ctx.request.options.get('WINRS_SKIP_CMD_SHELL')) },
+        {
+          commandLine,
+          executable: request.command,
+          args: request.args,
+          skipInterpreter: isTrue(ctx.request.options.get('WINRS_SKIP_CMD_SHELL')),
+          // Absent means a pipe: the clients that want a console (pywinrm, masterzen/winrm) say
+          // TRUE on every Command, and one that says nothing gets the stdin that takes any bytes.
+          console: isTrue(ctx.request.options.get('WINRS_CONSOLEMODE_STDIN')),
+        },
         {
           rules: parseRuleNames(config['Winrmd.CommandMapping']).rules,
           powerShellPath: config['Service.PowerShellPath'],

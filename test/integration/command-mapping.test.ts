@@ -36,7 +36,8 @@ describe('powershell through Service.PowerShellPath', () => {
   it("runs Ansible's command line with the switches pwsh takes, the script, and stdin", async () => {
     const shellId = await client.createShell({ env: { FAKE_PWSH_READ_STDIN: '1' } });
     const line = `PowerShell -NoProfile -NonInteractive -WindowStyle Hidden -ExecutionPolicy Unrestricted -EncodedCommand ${ENCODED}`;
-    const commandId = await client.runCommand(shellId, line);
+    // Ansible turns the console off when it pipes the module into stdin.
+    const commandId = await client.runCommand(shellId, line, [], false);
     const input = Buffer.from('{"module_args": {"x": 1}}\n');
     await client.send(shellId, commandId, input, true);
     const result = await client.receiveAll(shellId, commandId);

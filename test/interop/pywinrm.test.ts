@@ -72,6 +72,28 @@ describe('pywinrm over HTTPS with Basic', () => {
     expect(result.statusCode).toBe(0);
   });
 
+  it('gives a terminal as stdin with console mode TRUE (its default) and a pipe with FALSE; stdout and stderr stay pipes', async () => {
+    const probe = '[ -t 0 ] && echo stdin=tty || echo stdin=pipe; [ -t 1 ] || echo stdout=pipe; [ -t 2 ] || echo stderr=pipe >&2';
+    const output = await runPywinrm(httpsUrl, ADMIN, [
+      { op: 'run', command: probe },
+      { op: 'run', command: probe, console_mode_stdin: false },
+      { op: 'session_run_cmd', command: probe },
+    ]);
+    expect(output.error).toBeNull();
+    expect(output.results.map((r) => [stdoutText(r), r.stderr.toString()])).toEqual([
+      ['stdin=tty\nstdout=pipe\n', 'stderr=pipe\n'],
+      ['stdin=pipe\nstdout=pipe\n', 'stderr=pipe\n'],
+      ['stdin=tty\nstdout=pipe\n', 'stderr=pipe\n'],
+    ]);
+  });
+
+  it('passes binary stdin unchanged with console mode FALSE, as Ansible sends it', async () => {
+    const input = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const steps: Step[] = [{ op: 'run', command: 'cat', stdin_b64: input.toString('base64'), console_mode_stdin: false }];
+    const result = only(await runPywinrm(httpsUrl, ADMIN, steps));
+    expect(result.stdout).toEqual(input);
+  });
+
   it('runs a hundred commands in a row in one shell', async () => {
     const steps: Step[] = Array.from({ length: 100 }, (_, i) => ({ op: 'run', command: `echo line-${i}` }));
     const output = await runPywinrm(httpsUrl, ADMIN, steps);

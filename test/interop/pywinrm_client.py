@@ -12,6 +12,7 @@ Spec:
     "steps": [                                  # all "run" steps share one shell
       {"op": "run", "command": "echo", "args": ["hello"],
        "stdin_b64": "...",                      # optional: sent with one Send (End=true)
+       "console_mode_stdin": true,              # optional, pywinrm's default true: WINRS_CONSOLEMODE_STDIN
        "repeat": 1,                             # optional: run the step this many times
        "digest_only": false},                   # optional: report only the SHA-256 and length of stdout
       {"op": "session_run_cmd", "command": "echo", "args": ["hi"]},  # winrm.Session.run_cmd, own shell
@@ -76,7 +77,8 @@ def describe(stdout, stderr, status_code, digest_only):
 
 
 def run_in_shell(protocol, shell_id, step):
-    command_id = protocol.run_command(shell_id, step['command'], step.get('args', []))
+    command_id = protocol.run_command(shell_id, step['command'], step.get('args', []),
+                                      console_mode_stdin=step.get('console_mode_stdin', True))
     if 'stdin_b64' in step:
         send_stdin(protocol, shell_id, command_id, base64.b64decode(step['stdin_b64']))
     stdout, stderr, status_code = protocol.get_command_output(shell_id, command_id)

@@ -14,6 +14,8 @@ export interface PywinrmStep {
   command: string;
   args?: string[];
   stdin_b64?: string;
+  /** WINRS_CONSOLEMODE_STDIN; pywinrm's default is true. */
+  console_mode_stdin?: boolean;
   repeat?: number;
   digest_only?: boolean;
 }

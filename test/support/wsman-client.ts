@@ -219,12 +219,13 @@ export class WsmanClient {
     return shellIdOf(doc);
   }
 
-  async runCommand(shellId: string, command: string, args: string[] = []): Promise<string> {
+  /** `consoleModeStdin`: WINRS_CONSOLEMODE_STDIN, TRUE unless false (as pywinrm and masterzen/winrm send it). */
+  async runCommand(shellId: string, command: string, args: string[] = [], consoleModeStdin = true): Promise<string> {
     const argXml = args.map((a) => `<shell:Arguments>${escapeXml(a)}</shell:Arguments>`).join('');
     const doc = await this.soap({
       action: ACTION.command,
       selectors: { ShellId: shellId },
-      options: { WINRS_CONSOLEMODE_STDIN: 'TRUE', WINRS_SKIP_CMD_SHELL: 'FALSE' },
+      options: { WINRS_CONSOLEMODE_STDIN: consoleModeStdin ? 'TRUE' : 'FALSE', WINRS_SKIP_CMD_SHELL: 'FALSE' },
       body: `<shell:CommandLine><shell:Command>${escapeXml(command)}</shell:Command>${argXml}</shell:CommandLine>`,
     });
     const id = text(path(doc, 'Envelope', 'Body', 'CommandResponse', 'CommandId'));

@@ -131,6 +131,13 @@ describe('loadConfig', () => {
     await expect(loadConfig({ file: path })).rejects.toThrow(/unknown setting 'Service\.Auth\.Digest'/);
   });
 
+  it('rejects a Service.RootSDDL that is not valid SDDL, saying why', async () => {
+    await expect(loadConfig({ sets: ['Service.RootSDDL=O:NSG:BA'] })).rejects.toThrow(/Service\.RootSDDL is not a valid SDDL: no DACL \(D:\)/);
+    await expect(loadConfig({ sets: ['Service.RootSDDL=D:(A;;GA;;;XX)'] })).rejects.toThrow(/'XX' is not a SID alias/);
+    const config = await loadConfig({ sets: ['Service.RootSDDL=D:(A;;GA;;;BA)(A;;GX;;;Operators)'] });
+    expect(config['Service.RootSDDL']).toBe('D:(A;;GA;;;BA)(A;;GX;;;Operators)');
+  });
+
   it('rejects an unknown key or a missing = in --set', async () => {
     await expect(loadConfig({ sets: ['Service.Nope=1'] })).rejects.toThrow(/--set Service\.Nope=1: unknown setting 'Service\.Nope'/);
     await expect(loadConfig({ sets: ['Service.Auth.Basic'] })).rejects.toThrow(/expected Key=Value/);

@@ -105,12 +105,13 @@ export function create(options: ShellOptions = {}): BuiltRequest {
   });
 }
 
-export function command(shellId: string, commandLine: string, args: readonly string[] = []): BuiltRequest {
+/** `consoleModeStdin`: WINRS_CONSOLEMODE_STDIN, TRUE as pywinrm sends it unless false. */
+export function command(shellId: string, commandLine: string, args: readonly string[] = [], consoleModeStdin = true): BuiltRequest {
   return request({
     action: ACTION.command,
     resourceUri: RESOURCE_URI.cmdShell,
     shellId,
-    options: { WINRS_CONSOLEMODE_STDIN: 'TRUE', WINRS_SKIP_CMD_SHELL: 'FALSE' },
+    options: { WINRS_CONSOLEMODE_STDIN: consoleModeStdin ? 'TRUE' : 'FALSE', WINRS_SKIP_CMD_SHELL: 'FALSE' },
     body:
       `<rsp:CommandLine><rsp:Command>${escapeXml(commandLine)}</rsp:Command>` +
       `${args.map((a) => `<rsp:Arguments>${escapeXml(a)}</rsp:Arguments>`).join('')}</rsp:CommandLine>`,

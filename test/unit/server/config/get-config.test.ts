@@ -16,12 +16,15 @@ afterEach(async () => {
 
 describe('Get on .../wsman/1/config', () => {
   it('answers the tree Windows answers, element by element, for the same settings', async () => {
-    // The recorded host had CredSSP on and the Winrs quotas at 2147483647 (where winrmd keeps the
-    // defaults issue 5 asks for, Windows' documented 30/10/25/1024); the rest are defaults winrmd shares.
+    // The recorded host had CredSSP on, the Winrs quotas at 2147483647 (winrmd keeps the defaults
+    // issue 5 asks for, Windows' documented 30/10/25/1024), and a RootSDDL without the Remote
+    // Management Users ACE that winrmd's default has; the rest are defaults winrmd shares.
+    const rootSddl = new Map(WINDOWS_CONFIG_GET).get('Service/RootSDDL') ?? '';
     const recorded = client(
       makeService({
         ...(await defaultConfig()),
         'Service.Auth.CredSSP': true,
+        'Service.RootSDDL': rootSddl,
         'Winrs.MaxConcurrentUsers': 2147483647,
         'Winrs.MaxProcessesPerShell': 2147483647,
         'Winrs.MaxMemoryPerShellMB': 2147483647,

@@ -96,6 +96,15 @@ describe('Put on .../wsman/1/config', () => {
     expect(service.config['Service.MaxTimeoutms']).toBe(90000);
   });
 
+  it('changes Service.RootSDDL, refusing one that does not parse', async () => {
+    const sddl = 'O:NSG:BAD:P(A;;GA;;;BA)(A;;GA;;;Operators)';
+    await c.ok(putConfig('/service', 'Service', `<cfg:RootSDDL>${sddl}</cfg:RootSDDL>`));
+    expect(service.config['Service.RootSDDL']).toBe(sddl);
+    const fault = await c.fault(putConfig('/service', 'Service', '<cfg:RootSDDL>D:(A;;GA;;;BA</cfg:RootSDDL>'));
+    expectCatalogueFault(fault, 'schemaValidation');
+    expect(service.config['Service.RootSDDL']).toBe(sddl);
+  });
+
   it('is not an action of the shell resources', async () => {
     expectCatalogueFault(await c.fault(env.request({ action: ACTION.put, resourceUri: env.RESOURCE_URI.cmdShell })), 'actionNotSupported');
   });
