@@ -6,7 +6,7 @@ import { CommandProcess } from '../../../shell/command-process.js';
 import { consoleSize } from '../../../shell/console-stdin.js';
 import { StdinClosedError } from '../../../shell/errors.js';
 import type { CommandLaunch } from '../../../shell/types.js';
-import { STDOUT, drain, groupIsGone, processGroupOf, readLine, settings, viaShell, waitFor } from './helpers.js';
+import { drain, groupIsGone, processGroupOf, readLine, settings, viaShell, waitFor } from './helpers.js';
 
 const started: CommandProcess[] = [];
 
