@@ -6,6 +6,7 @@ import { parseShellCreate, writeShellCreated } from '../../protocol/winrs/shell-
 import { RESOURCE_URI } from '../../protocol/winrs/uris.js';
 import { ShellSession } from '../../shell/index.js';
 import type { ShellRecord } from '../shell-registry.js';
+import { rememberCompression, requestedCompression } from '../stream-compression.js';
 import type { HandlerContext } from './context.js';
 import { describeShell } from './describe-shell.js';
 import { loginPrelude, shellAccountFor } from './shell-account.js';
@@ -17,6 +18,7 @@ export async function createShell(ctx: HandlerContext): Promise<string> {
   const { config, shells } = ctx.service;
   if (!config['Winrs.AllowRemoteShellAccess']) throw new WsmanFault('accessDenied', [], 'Winrs.AllowRemoteShellAccess is false');
   const create = parseShellCreate(ctx.request.body);
+  const compression = requestedCompression(ctx.request.compressionType);
   // Before the directory check, so that a refused user learns nothing about the file system.
   const account = await shellAccountFor(ctx);
   const workingDirectory = await resolveWorkingDirectory(create.workingDirectory, account.homeDirectory);
@@ -52,6 +54,7 @@ export async function createShell(ctx: HandlerContext): Promise<string> {
     session,
   };
   shells.add(record);
+  rememberCompression(record, compression);
   ctx.log.info(
     { event: 'shell-created', shellId, user: ctx.principal.name, osUser: account.osUser, uid: account.uid, remoteAddress: ctx.clientIp, resourceUri: record.resourceUri },
     'shell created',
