@@ -5,6 +5,7 @@ import { WsmanFault } from '../../protocol/wsman/fault.js';
 import { parseShellCreate, writeShellCreated } from '../../protocol/winrs/shell-create.js';
 import { RESOURCE_URI } from '../../protocol/winrs/uris.js';
 import type { ShellRecord } from '../shell-registry.js';
+import { rememberCompression, requestedCompression } from '../stream-compression.js';
 import type { HandlerContext } from './context.js';
 import { describeShell } from './describe-shell.js';
 import { loginPrelude, shellAccountFor } from './shell-account.js';
@@ -16,6 +17,7 @@ export async function createShell(ctx: HandlerContext): Promise<string> {
   const { config, shells } = ctx.service;
   if (!config['Winrs.AllowRemoteShellAccess']) throw new WsmanFault('accessDenied', [], 'Winrs.AllowRemoteShellAccess is false');
   const create = parseShellCreate(ctx.request.body);
+  const compression = requestedCompression(ctx.request.compressionType);
   // Before the directory check, so that a refused user learns nothing about the file system.
   const account = await shellAccountFor(ctx);
   const workingDirectory = await resolveWorkingDirectory(create.workingDirectory, account.homeDirectory);
@@ -58,6 +60,7 @@ export async function createShell(ctx: HandlerContext): Promise<string> {
     session,
   };
   shells.add(record);
+  rememberCompression(record, compression);
   ctx.log.info(
     { event: 'shell-created', shellId, user: ctx.principal.name, osUser: account.osUser, uid: account.uid, remoteAddress: ctx.clientIp, resourceUri: record.resourceUri },
     'shell created',

@@ -2,6 +2,7 @@ import { WsmanFault } from '../../protocol/wsman/fault.js';
 import { parseReceive, receiveResponseOverhead, writeReceiveResponse, type ReceivedStream } from '../../protocol/winrs/receive.js';
 import { COMMAND_STATE } from '../../protocol/winrs/uris.js';
 import { ReceiveBusyError, type CommandOutput, type OutputStreamName } from '../../shell/index.js';
+import { encodeOutput } from '../stream-compression.js';
 import type { HandlerContext } from './context.js';
 import { effectiveMaxEnvelopeBytes, effectiveTimeoutMs } from './limits.js';
 import { requireCmdShellResource, requireCommand, requireShell, withShellActivity } from './shell-lookup.js';
@@ -42,7 +43,7 @@ export async function receiveOutput(ctx: HandlerContext): Promise<string> {
     ctx.log.info({ event: 'command-ended', shellId: record.id, commandId: command.id, exitCode: output.exitCode }, 'command ended');
   }
   const elements: ReceivedStream[] = [
-    ...coalesce(output),
+    ...coalesce(output).map((s) => ({ ...s, data: encodeOutput(record, s.data) })),
     ...output.endedStreams.map((name) => ({ name, data: Buffer.alloc(0), end: true })),
   ];
   return writeReceiveResponse(command.id, elements, {

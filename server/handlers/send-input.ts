@@ -1,5 +1,6 @@
 import { parseSend, writeSendResponse } from '../../protocol/winrs/send.js';
 import { StdinClosedError } from '../../shell/index.js';
+import { decodeInput } from '../stream-compression.js';
 import type { HandlerContext } from './context.js';
 import { requireCmdShellResource, requireCommand, requireShell, withShellActivity } from './shell-lookup.js';
 
@@ -8,7 +9,8 @@ export async function sendInput(ctx: HandlerContext): Promise<string> {
   requireCmdShellResource(ctx);
   const record = requireShell(ctx);
   const streams = parseSend(ctx.request.body);
-  const targets = streams.map((s) => ({ stream: s, command: requireCommand(record, s.commandId) }));
+  const inputLimit = ctx.service.config['Service.MaxEnvelopeSizekb'] * 1024 * 8;
+  const targets = streams.map((s) => ({ stream: { ...s, data: decodeInput(record, s.data, inputLimit) }, command: requireCommand(record, s.commandId) }));
   await withShellActivity(record, async () => {
     for (const { stream, command } of targets) {
       try {
