@@ -56,6 +56,17 @@ describe('the compose lab', () => {
     expect(last.stdout.trim().split('\n')).toEqual(ENDPOINTS.map((host) => `${host} 0 ${host} alice`));
   });
 
+  it('lets the client reach an endpoint with NTLM over HTTP (encrypted) too, as alice', async () => {
+    const script = [
+      'import os, winrm',
+      "s = winrm.Session('http://winrm3:5985/wsman', auth=('alice', os.environ['LAB_PASSWORD']), transport='ntlm')",
+      "r = s.run_cmd('id -un')",
+      "print(r.status_code, r.std_out.decode().strip())",
+    ].join('\n');
+    const result = await runTool('podman', ['exec', containerOf('client'), 'python3', '-c', script], { env });
+    expect(ok(result, 'NTLM from the client').trim()).toBe('0 alice');
+  });
+
   it('logs the Kerberos logons as Windows would (4624, Kerberos package) on each endpoint', async () => {
     for (const host of ENDPOINTS) {
       const events = ok(await runTool('podman', ['exec', containerOf(host), 'winrmd', 'events', '--id', '4624'], { env }), `events on ${host}`);
