@@ -1,10 +1,10 @@
 /**
- * The winrmd image as a container user runs it: the password in the environment, a users file and a
- * password file mounted, only the capabilities the README's line keeps, the ports published; pywinrm
+ * The winrmd image as a container user runs it: the password in the environment, a configuration
+ * file, a users file and a password file mounted, only the capabilities the README's line keeps, the ports published; pywinrm
  * from the host over both transports; then `podman stop` with a command still running.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,12 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pythonEnv, PYTHON } from '../support/client-env.js';
 import { builtImage, eventually, ok, podman, publishedPort, runTool, uniqueName } from '../support/podman.js';
 import { onlyResult, runPywinrmSpec, stdoutText } from '../support/pywinrm-runner.js';
+import { REPO_ROOT } from '../support/server-process.js';
 
 const LEAVE_RUNNING = fileURLToPath(new URL('./leave_command_running.py', import.meta.url));
 /** The capabilities the README's `--cap-add` line keeps, as bits of /proc's CapBnd: CHOWN 0, KILL 5, SETGID 6, SETUID 7. */
 const CAPABILITIES = ['CHOWN', 'KILL', 'SETGID', 'SETUID'];
 const CAP_BOUNDING_SET = (1n << 0n) | (1n << 5n) | (1n << 6n) | (1n << 7n);
 const GRACE_SECONDS = 30;
+/** The ports the mounted configuration file sets. */
+const HTTP_PORT = 15985;
+const HTTPS_PORT = 15986;
 
 const image = builtImage('WINRMD_TEST_IMAGE');
 const container = uniqueName('winrmd-test');
@@ -31,21 +35,25 @@ beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'winrmd-container-'));
   mounts = dir;
   await writeFile(join(dir, 'alice-password'), `${alicePassword}\n`);
+  // Ports other than the image's EXPOSEd defaults: the health check only passes if it reads the
+  // same file as serve (through WINRMD_CONFIG).
+  await writeFile(join(dir, 'winrmd.yaml'), `Service:\n  DefaultPorts:\n    HTTP: ${HTTP_PORT}\n    HTTPS: ${HTTPS_PORT}\n`);
   await writeFile(join(dir, 'users.yaml'), 'users:\n  - name: alice\n    passwordFile: alice-password\n    groups: [Administrators]\n');
   await podman([
     'run', '--detach', '--name', container,
     '--env', `WINRMD_ADMIN_PASSWORD=${adminPassword}`,
     '--env', 'WINRMD_USERS_FILE=/etc/winrmd/users.yaml',
+    '--env', 'WINRMD_CONFIG=/etc/winrmd/winrmd.yaml',
     '--volume', `${dir}:/etc/winrmd:ro`,
-    '--publish', '127.0.0.1::5985', '--publish', '127.0.0.1::5986',
+    '--publish', `127.0.0.1::${HTTP_PORT}`, '--publish', `127.0.0.1::${HTTPS_PORT}`,
     '--cap-drop', 'ALL', ...CAPABILITIES.flatMap((cap) => ['--cap-add', cap]),
     image,
   ]);
   // The image's HEALTHCHECK (`winrmd health`) passes once both listeners answer.
   const healthy = await eventually(async () => (await runTool('podman', ['healthcheck', 'run', container])).code === 0, 60);
   if (!healthy) throw new Error(`the container never became healthy:\n${(await runTool('podman', ['logs', container])).stderr}`);
-  httpPort = await publishedPort(container, 5985);
-  httpsPort = await publishedPort(container, 5986);
+  httpPort = await publishedPort(container, HTTP_PORT);
+  httpsPort = await publishedPort(container, HTTPS_PORT);
 });
 
 afterAll(async () => {
@@ -78,6 +86,15 @@ describe('the winrmd image', () => {
     expect(BigInt(`0x${/CapBnd:\s*([0-9a-f]+)/.exec(rootCaps)?.[1] ?? 'x'}`)).toBe(CAP_BOUNDING_SET);
     const aliceCaps = await run('alice', alicePassword, 'ntlm', 'grep -E "^CapEff" /proc/self/status');
     expect(aliceCaps).toMatch(/^CapEff:\s*0+\n$/);
+  });
+
+  it('loads every production dependency (native addons included) from the image', async () => {
+    const manifest = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const dependencies = Object.keys(manifest.dependencies ?? {});
+    expect(dependencies.length).toBeGreaterThan(0);
+    const script = `for (const name of ${JSON.stringify(dependencies)}) { await import(name); console.log(name); }`;
+    const loaded = ok(await runTool('podman', ['exec', '--workdir', '/opt/winrmd', container, 'node', '--input-type=module', '-e', script]), 'import');
+    expect(loaded.trim().split('\n')).toEqual(dependencies);
   });
 
   it('stops on SIGTERM within the grace period, ending the shells still running, with no error', async () => {
