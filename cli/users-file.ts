@@ -64,7 +64,10 @@ function entryOf(raw: unknown, where: string): UserEntry {
   // A misspelt field (`group:`, `password_file:`) would otherwise be ignored and leave a user without
   // the access or password meant for them.
   const unknown = Object.keys(raw).filter((field) => !FIELDS.has(field));
-  if (unknown.length > 0) throw new ConfigError(`${where}: unknown field ${unknown.join(', ')} (known: ${[...FIELDS].join(', ')})`);
+  if (unknown.length > 0) {
+    const named = typeof raw['name'] === 'string' ? `${where} (${raw['name']})` : where;
+    throw new ConfigError(`${named}: unknown field ${unknown.join(', ')} (known: ${[...FIELDS].join(', ')})`);
+  }
   const name = optionalString(raw, 'name', where);
   if (name === undefined) throw new ConfigError(`${where}: name is missing`);
   const password = optionalString(raw, 'password', `${where} (${name})`);
