@@ -30,9 +30,12 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-# Build, then drop the development dependencies; the built addons stay in node_modules.
+# Build, then drop the development dependencies (the built addons stay in node_modules), and the
+# TypeScript declarations and source maps the dependencies ship, which nothing reads at run time
+# (about 6 MB of the 37).
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
-    && rm -rf node_modules/.cache
+    && rm -rf node_modules/.cache \
+    && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete
 
 FROM ${BASE}
 LABEL org.opencontainers.image.title="winrmd" \
