@@ -26,9 +26,17 @@ function nonEmpty(flag: string, value: string | undefined): string | undefined {
   return value;
 }
 
+/**
+ * The variable that names the configuration file when --config is not given: a container sets it
+ * once, and `winrmd serve`, its HEALTHCHECK's `winrmd health` and `winrmd user ...` run through
+ * `exec` all read the same file.
+ */
+export const CONFIG_FILE_VARIABLE = 'WINRMD_CONFIG';
+
 /** ConfigSources from already-parsed common option values, plus overrides from other flags. */
-export function sourcesFromOptions(values: CommonOptionValues, overrides: Overrides = {}): ConfigSources {
-  const file = nonEmpty('--config', values.config);
+export function sourcesFromOptions(values: CommonOptionValues, overrides: Overrides = {}, env: NodeJS.ProcessEnv = process.env): ConfigSources {
+  const fromEnvironment = env[CONFIG_FILE_VARIABLE];
+  const file = nonEmpty('--config', values.config) ?? (fromEnvironment === '' ? undefined : fromEnvironment);
   const stateDir = nonEmpty('--state-dir', values['state-dir']);
   const allOverrides: Overrides = stateDir === undefined ? overrides : { ...overrides, 'Winrmd.StateDir': stateDir };
   return {

@@ -49,6 +49,16 @@ Options for serve, user, config, firewall, events and health:
                                    'user' commands as the same user as 'serve', or pass the same
                                    --state-dir to both.
 
+Environment:
+  WINRMD_CONFIG                    The --config FILE when --config is not given (every command).
+  WINRMD_ADMIN_PASSWORD            serve: the password of the Administrator made on first start
+                                   (when there is no user yet); otherwise one is generated and
+                                   printed once.
+  WINRMD_ADMIN_PASSWORD_FILE       serve: ... or a file whose first line is that password.
+  WINRMD_USERS_FILE                serve: a YAML/JSON file of users to add or update at each start
+                                   (users: [{name, password | passwordFile, groups, osUser,
+                                   createOsUser}]); their Linux accounts are created when missing.
+
 Exit status: 0 on success, 1 when the command failed, 2 for a mistake on the command line or in
 the configuration.
 `;

@@ -4,14 +4,16 @@ import type { CliIo } from './io.js';
 
 /**
  * With `create`, makes `osUser` unless it exists (useradd; root only, else the error says so).
- * Without, a missing account is only noted: it may be created later, or live in LDAP that this
- * machine cannot see yet, and the server refuses the user's shells until it exists.
+ * `noteExisting` false drops the note that an account to create exists already (routine at a
+ * container's every start). Without `create`, a missing account is only noted: it may be created
+ * later, or live in LDAP that this machine cannot see yet, and the server refuses the user's shells
+ * until it exists.
  */
-export async function prepareOsAccount(osUser: string, userName: string, create: boolean, io: CliIo): Promise<void> {
+export async function prepareOsAccount(osUser: string, userName: string, create: boolean, io: CliIo, noteExisting = true): Promise<void> {
   const exists = (await new AccountResolver().account(osUser)) !== undefined;
   if (create) {
     if (exists) {
-      io.stderr.write(`winrmd: note: the Linux account ${osUser} already exists; it was left as it is\n`);
+      if (noteExisting) io.stderr.write(`winrmd: note: the Linux account ${osUser} already exists; it was left as it is\n`);
       return;
     }
     await createOsAccount(osUser, `winrmd user ${userName}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommonOptions, parseServeOptions } from '../../../cli/common-options.js';
+import { parseCommonOptions, parseServeOptions, sourcesFromOptions } from '../../../cli/common-options.js';
 import { UsageError } from '../../../cli/usage-error.js';
 import { loadConfig } from '../../../config/load.js';
 
@@ -51,5 +51,16 @@ describe('parseServeOptions', () => {
   it('refuses positional arguments and unknown flags', () => {
     expect(() => parseServeOptions(['now'])).toThrow(UsageError);
     expect(() => parseServeOptions(['--port', '1'])).toThrow(UsageError);
+  });
+});
+
+describe('WINRMD_CONFIG', () => {
+  it('names the configuration file when --config is not given', () => {
+    expect(sourcesFromOptions({}, {}, { WINRMD_CONFIG: '/etc/winrmd/winrmd.yaml' })).toEqual({ file: '/etc/winrmd/winrmd.yaml', sets: [], overrides: {} });
+  });
+
+  it('loses to --config, and means nothing when empty', () => {
+    expect(sourcesFromOptions({ config: 'mine.yaml' }, {}, { WINRMD_CONFIG: '/etc/winrmd/winrmd.yaml' }).file).toBe('mine.yaml');
+    expect(sourcesFromOptions({}, {}, { WINRMD_CONFIG: '' })).toEqual({ sets: [], overrides: {} });
   });
 });
