@@ -4,13 +4,25 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitForExit } from './child-exit.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The checkout: the nearest directory above this file with a package.json. Not a fixed `../../`,
+ * because the OpenSSH comparison benchmark runs this file compiled, from dist-bench/test/support/.
+ */
+export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 /** WINRMD_TEST_BIN runs another executable script instead, e.g. to try the tests against a stub. */
 const WINRMD = process.env['WINRMD_TEST_BIN'] ?? join(REPO_ROOT, 'bin', 'winrmd');
 
@@ -43,6 +55,8 @@ export interface StartOptions {
 }
 
 export interface RunningServer {
+  /** The server process (for /proc: its memory, CPU and descendants). */
+  pid: number;
   httpPort: number;
   httpsPort: number;
   stateDir: string;
@@ -205,5 +219,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const httpPort = ports.get('http');
   const httpsPort = ports.get('https');
   if (httpPort === undefined || httpsPort === undefined) throw new Error('unreachable: ports missing');
-  return { httpPort, httpsPort, stateDir, logs: () => [...lines], stop };
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('unreachable: a started server without a PID');
+  return { pid, httpPort, httpsPort, stateDir, logs: () => [...lines], stop };
 }
