@@ -30,7 +30,7 @@ export async function startWinrmd(userCount: number, osUser: string | undefined,
     users,
     runAsServiceAccount: osUser === undefined,
     sets: realm === undefined ? [] : [`Service.Auth.Keytab=${realm.kdc.keytab}`],
-    ...(profileDir === undefined ? {} : { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } }),
+    ...(profileDir === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }),
   });
   return { server, users: users.filter((u) => u.name !== KERBEROS_USER).map((u) => ({ user: u.name, password: u.password })) };
 }

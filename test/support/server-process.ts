@@ -50,6 +50,8 @@ export interface StartOptions {
    * bob) have no Linux account. Tests of the accounts themselves pass false.
    */
   runAsServiceAccount?: boolean;
+  /** Options for node itself when it runs `winrmd serve`, e.g. ['--cpu-prof'] (NODE_OPTIONS refuses that one). */
+  nodeArgs?: string[];
   /** Run the server itself as this uid and gid (the test must be root); the state directory is given to it. */
   serverAccount?: { uid: number; gid: number };
 }
@@ -145,7 +147,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const args = ['serve', '--state-dir', stateDir, '--bind', '127.0.0.1', '--http-port', '0', '--https-port', '0', ...sets];
   const account = opts.serverAccount;
   if (account !== undefined) await chownTree(stateDir, account.uid, account.gid);
-  const child = spawn(process.execPath, [WINRMD, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], ...(account ?? {}) });
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), WINRMD, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], ...(account ?? {}) });
 
   const lines: string[] = [];
   const ports = new Map<string, number>();
