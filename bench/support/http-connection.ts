@@ -1,8 +1,10 @@
 /**
- * One kept-alive HTTP connection to the endpoint. NTLM's context belongs to the TCP connection
- * (notes §1.3), so the agent holds a single socket and every reply is checked to have come over it.
+ * One kept-alive HTTP or HTTPS connection to the endpoint. NTLM's context belongs to the TCP
+ * connection (notes §1.3), so the agent holds a single socket and every reply is checked to have come
+ * over it. HTTPS accepts the endpoint's self-signed certificate: the benchmarks measure, not trust.
  */
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import https from 'node:https';
 
 export interface HttpReply {
   readonly status: number;
@@ -15,16 +17,29 @@ export interface HttpReply {
 /** Long enough for a Receive that waits out its OperationTimeout; a broken run fails instead of hanging. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
+export interface ConnectionOptions {
+  /** HTTPS instead of HTTP. */
+  readonly tls?: boolean;
+}
+
 export class KeepAliveConnection {
-  readonly #agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  readonly #agent: http.Agent;
+  readonly #request: typeof http.request;
   #requests = 0;
 
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    options: ConnectionOptions = {},
+  ) {
+    const tls = options.tls === true;
+    this.#agent = tls ? new https.Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: false }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
+    this.#request = tls ? https.request : http.request;
+  }
 
   post(body: Buffer, headers: OutgoingHttpHeaders): Promise<HttpReply> {
     const first = this.#requests++ === 0;
     return new Promise((resolve, reject) => {
-      const req = http.request(
+      const req = this.#request(
         {
           method: 'POST',
           host: '127.0.0.1',

@@ -38,9 +38,14 @@ export function newAcceptor(overrides: AcceptorOverrides = {}): NtlmAcceptor {
   });
 }
 
+export interface NtlmCredentials {
+  readonly user: string;
+  readonly password: string;
+}
+
 /** The client's half: AUTHENTICATE_MESSAGE for a CHALLENGE (readChallenge runs inside buildAuthenticate). */
-export function clientAuthenticate(negotiate: Buffer, challenge: Buffer): ClientResult {
-  return buildAuthenticate(negotiate, challenge, { user: BENCH_USER, domain: CLIENT_DOMAIN, password: BENCH_PASSWORD });
+export function clientAuthenticate(negotiate: Buffer, challenge: Buffer, credentials: NtlmCredentials = { user: BENCH_USER, password: BENCH_PASSWORD }): ClientResult {
+  return buildAuthenticate(negotiate, challenge, { user: credentials.user, domain: CLIENT_DOMAIN, password: credentials.password });
 }
 
 async function step(acceptor: NtlmAcceptor, token: Buffer, expected: 'continue' | 'complete'): Promise<Buffer | undefined> {

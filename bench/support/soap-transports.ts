@@ -5,8 +5,8 @@
  */
 import { buildNegotiate, TestClientSession } from '../../test/unit/auth/ntlm/ntlm-test-client.js';
 import { SOAP_CONTENT_TYPE, clientOpen, clientSeal } from './encrypted-messages.js';
-import { KeepAliveConnection } from './http-connection.js';
-import { clientAuthenticate } from './ntlm-fixtures.js';
+import { KeepAliveConnection, type ConnectionOptions } from './http-connection.js';
+import { clientAuthenticate, type NtlmCredentials } from './ntlm-fixtures.js';
 
 export interface SoapReply {
   readonly status: number;
@@ -22,8 +22,8 @@ export class BasicTransport implements SoapTransport {
   readonly #connection: KeepAliveConnection;
   readonly #authorization: string;
 
-  constructor(port: number, user: string, password: string) {
-    this.#connection = new KeepAliveConnection(port);
+  constructor(port: number, user: string, password: string, options: ConnectionOptions = {}) {
+    this.#connection = new KeepAliveConnection(port, options);
     this.#authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
 
@@ -47,7 +47,7 @@ export class NtlmEncryptedTransport implements SoapTransport {
   ) {}
 
   /** The empty-body handshake of notes §1.4: NEGOTIATE → 401 + CHALLENGE, AUTHENTICATE → 200. */
-  static async connect(port: number): Promise<NtlmEncryptedTransport> {
+  static async connect(port: number, credentials?: NtlmCredentials): Promise<NtlmEncryptedTransport> {
     const connection = new KeepAliveConnection(port);
     try {
       const negotiate = buildNegotiate();
@@ -55,7 +55,7 @@ export class NtlmEncryptedTransport implements SoapTransport {
       const offer = first.wwwAuthenticate.find((value) => /^Negotiate \S/.test(value));
       if (first.status !== 401 || offer === undefined) throw new Error(`NEGOTIATE leg: HTTP ${first.status}, no CHALLENGE`);
       const challenge = Buffer.from(offer.slice('Negotiate '.length), 'base64');
-      const authenticate = clientAuthenticate(negotiate, challenge);
+      const authenticate = clientAuthenticate(negotiate, challenge, credentials);
       const second = await connection.post(Buffer.alloc(0), { Authorization: `Negotiate ${authenticate.message.toString('base64')}` });
       if (second.status !== 200) throw new Error(`AUTHENTICATE leg: HTTP ${second.status}`);
       return new NtlmEncryptedTransport(connection, new TestClientSession(authenticate.exportedSessionKey));

@@ -12,6 +12,12 @@ const STREAM = /<(?:[\w-]+:)?Stream\b([^>]*)>([^<]*)<\/(?:[\w-]+:)?Stream>/g;
 const DONE = /<(?:[\w-]+:)?CommandState\b[^>]*State="[^"]*\/CommandState\/Done"/;
 const EXIT_CODE = /<(?:[\w-]+:)?ExitCode>(-?\d+)</;
 
+/** Envelope settings a caller may change; the defaults are pywinrm's. */
+export interface DriverOptions {
+  /** wsman:MaxEnvelopeSize in bytes: how large a Receive reply the server may send. */
+  readonly maxEnvelopeSize?: number;
+}
+
 export interface DrainResult {
   readonly stdoutBytes: number;
   /** SOAP bytes of all Receive replies, as the client saw them after unsealing. */
@@ -20,42 +26,46 @@ export interface DrainResult {
 }
 
 /** Sends an envelope and returns the 200 reply text; any other status is an error. */
-async function call(transport: SoapTransport, options: EnvelopeOptions): Promise<string> {
-  const reply = await transport.exchange(buildEnvelope(options).xml);
+async function call(transport: SoapTransport, options: EnvelopeOptions, driver: DriverOptions = {}): Promise<string> {
+  const reply = await transport.exchange(buildEnvelope(withDriverOptions(options, driver)).xml);
   if (reply.status !== 200) throw new Error(`HTTP ${reply.status}: ${reply.text.slice(0, 300)}`);
   return reply.text;
 }
 
-export async function createShell(transport: SoapTransport): Promise<string> {
+function withDriverOptions(options: EnvelopeOptions, driver: DriverOptions): EnvelopeOptions {
+  return driver.maxEnvelopeSize === undefined ? options : { ...options, maxEnvelopeSize: driver.maxEnvelopeSize };
+}
+
+export async function createShell(transport: SoapTransport, driver: DriverOptions = {}): Promise<string> {
   const xml = await call(transport, {
     action: ACTION.create,
     options: { WINRS_NOPROFILE: 'FALSE', WINRS_CODEPAGE: '65001' },
     body: '<shell:Shell><shell:InputStreams>stdin</shell:InputStreams><shell:OutputStreams>stdout stderr</shell:OutputStreams></shell:Shell>',
-  });
+  }, driver);
   const id = text(path(parseXml(xml), 'Envelope', 'Body', 'Shell', 'ShellId'));
   if (id === undefined || id === '') throw new Error('CreateResponse without a ShellId');
   return id;
 }
 
-export async function deleteShell(transport: SoapTransport, shellId: string): Promise<void> {
-  await call(transport, { action: ACTION.delete, selectors: { ShellId: shellId } });
+export async function deleteShell(transport: SoapTransport, shellId: string, driver: DriverOptions = {}): Promise<void> {
+  await call(transport, { action: ACTION.delete, selectors: { ShellId: shellId } }, driver);
 }
 
-export async function runCommand(transport: SoapTransport, shellId: string, commandLine: string): Promise<string> {
+export async function runCommand(transport: SoapTransport, shellId: string, commandLine: string, driver: DriverOptions = {}): Promise<string> {
   const xml = await call(transport, {
     action: ACTION.command,
     selectors: { ShellId: shellId },
     options: { WINRS_CONSOLEMODE_STDIN: 'TRUE', WINRS_SKIP_CMD_SHELL: 'FALSE' },
     body: `<shell:CommandLine><shell:Command>${escapeXml(commandLine)}</shell:Command></shell:CommandLine>`,
-  });
+  }, driver);
   const id = text(path(parseXml(xml), 'Envelope', 'Body', 'CommandResponse', 'CommandId'));
   if (id === undefined || id === '') throw new Error('CommandResponse without a CommandId');
   return id;
 }
 
 /** Receives until CommandState Done, asking again after a w:TimedOut fault as every client does. */
-export async function drainOutput(transport: SoapTransport, shellId: string, commandId: string): Promise<DrainResult> {
-  const receive = buildReceive(shellId, commandId);
+export async function drainOutput(transport: SoapTransport, shellId: string, commandId: string, driver: DriverOptions = {}): Promise<DrainResult> {
+  const receive = withDriverOptions(buildReceive(shellId, commandId), driver);
   let stdoutBytes = 0;
   let soapBytes = 0;
   for (;;) {
@@ -75,12 +85,21 @@ export async function drainOutput(transport: SoapTransport, shellId: string, com
 }
 
 /** [MS-WSMV 3.1.4.14]: a client ends every command with Signal terminate. */
-export async function terminate(transport: SoapTransport, shellId: string, commandId: string): Promise<void> {
+export async function terminate(transport: SoapTransport, shellId: string, commandId: string, driver: DriverOptions = {}): Promise<void> {
   await call(transport, {
     action: ACTION.signal,
     selectors: { ShellId: shellId },
     body: `<shell:Signal CommandId="${escapeXml(commandId)}"><shell:Code>${SIGNAL_TERMINATE}</shell:Code></shell:Signal>`,
-  });
+  }, driver);
+}
+
+/** One Send of stdin; `end` closes the command's stdin after these bytes. The reply comes once they are written. */
+export async function sendInput(transport: SoapTransport, shellId: string, commandId: string, data: Buffer, end: boolean, driver: DriverOptions = {}): Promise<void> {
+  await call(transport, {
+    action: ACTION.send,
+    selectors: { ShellId: shellId },
+    body: `<shell:Send><shell:Stream Name="stdin" CommandId="${escapeXml(commandId)}"${end ? ' End="true"' : ''}>${data.toString('base64')}</shell:Stream></shell:Send>`,
+  }, driver);
 }
 
 function buildReceive(shellId: string, commandId: string): EnvelopeOptions {

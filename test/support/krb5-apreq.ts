@@ -338,6 +338,8 @@ export interface ApRepInfo {
   ctime: string;
   cusec: number;
   subkeyType: number | undefined;
+  /** The acceptor subkey's bytes, which wrap tokens are made under (RFC 4121 §2). */
+  subkey: Buffer | undefined;
   seqNumber: number | undefined;
 }
 
@@ -379,14 +381,19 @@ export function readApRep(token: Buffer, cred: CcacheCredential): ApRepInfo {
   const subkey = pf.get(2);
   const seqField = pf.get(3);
   let subkeyType: number | undefined;
+  let subkeyValue: Buffer | undefined;
   if (subkey !== undefined) {
-    const kt = fields(readDer(subkey).content).get(0);
+    const keyFields = fields(readDer(subkey).content);
+    const kt = keyFields.get(0);
+    const kv = keyFields.get(1);
     subkeyType = kt === undefined ? undefined : readInt(kt);
+    subkeyValue = kv === undefined ? undefined : readDer(kv).content;
   }
   return {
     ctime: readDer(ctimeField).content.toString('ascii'),
     cusec: readInt(cusecField),
     subkeyType,
+    subkey: subkeyValue,
     seqNumber: seqField === undefined ? undefined : readInt(seqField),
   };
 }

@@ -4,13 +4,25 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitForExit } from './child-exit.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The checkout: the nearest directory above this file with a package.json. Not a fixed `../../`,
+ * because the OpenSSH comparison benchmark runs this file compiled, from dist-bench/test/support/.
+ */
+export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 /** WINRMD_TEST_BIN runs another executable script instead, e.g. to try the tests against a stub. */
 const WINRMD = process.env['WINRMD_TEST_BIN'] ?? join(REPO_ROOT, 'bin', 'winrmd');
 
@@ -38,12 +50,14 @@ export interface StartOptions {
    * bob) have no Linux account. Tests of the accounts themselves pass false.
    */
   runAsServiceAccount?: boolean;
+  /** Options for node itself when it runs `winrmd serve`, e.g. ['--cpu-prof'] (NODE_OPTIONS refuses that one). */
+  nodeArgs?: string[];
   /** Run the server itself as this uid and gid (the test must be root); the state directory is given to it. */
   serverAccount?: { uid: number; gid: number };
 }
 
 export interface RunningServer {
-  /** The winrmd process (for counting its descriptors and children in /proc). */
+  /** The winrmd process (for /proc: its descriptors, memory, CPU and descendants). */
   pid: number;
   httpPort: number;
   httpsPort: number;
@@ -133,7 +147,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const args = ['serve', '--state-dir', stateDir, '--bind', '127.0.0.1', '--http-port', '0', '--https-port', '0', ...sets];
   const account = opts.serverAccount;
   if (account !== undefined) await chownTree(stateDir, account.uid, account.gid);
-  const child = spawn(process.execPath, [WINRMD, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], ...(account ?? {}) });
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), WINRMD, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], ...(account ?? {}) });
 
   const lines: string[] = [];
   const ports = new Map<string, number>();
@@ -207,5 +221,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const httpPort = ports.get('http');
   const httpsPort = ports.get('https');
   if (httpPort === undefined || httpsPort === undefined) throw new Error('unreachable: ports missing');
-  return { pid: child.pid ?? 0, httpPort, httpsPort, stateDir, logs: () => [...lines], stop };
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('unreachable: a started server without a PID');
+  return { pid, httpPort, httpsPort, stateDir, logs: () => [...lines], stop };
 }

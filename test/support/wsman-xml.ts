@@ -50,6 +50,8 @@ export interface EnvelopeOptions {
   body?: string;
   /** Envelope namespace; only the SOAP-version test changes it. */
   envelopeNs?: string;
+  /** wsman:MaxEnvelopeSize in bytes; default 153600, pywinrm's. */
+  maxEnvelopeSize?: number;
 }
 
 export interface Envelope {
@@ -68,7 +70,7 @@ export function buildEnvelope(opts: EnvelopeOptions): Envelope {
   header.push(`<wsa:MessageID>${messageId}</wsa:MessageID>`);
   if (resourceUri !== null) header.push(`<wsman:ResourceURI env:mustUnderstand="true">${escapeXml(resourceUri)}</wsman:ResourceURI>`);
   header.push(
-    `<wsman:MaxEnvelopeSize env:mustUnderstand="true">153600</wsman:MaxEnvelopeSize>`,
+    `<wsman:MaxEnvelopeSize env:mustUnderstand="true">${opts.maxEnvelopeSize ?? 153600}</wsman:MaxEnvelopeSize>`,
     `<wsman:OperationTimeout>${opts.operationTimeout ?? 'PT20S'}</wsman:OperationTimeout>`,
     `<wsman:Locale xml:lang="en-US" env:mustUnderstand="false"/>`,
     `<msft:DataLocale xml:lang="en-US" env:mustUnderstand="false"/>`,

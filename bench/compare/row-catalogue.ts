@@ -1,0 +1,53 @@
+/**
+ * Every row of the comparison, in the issue's order: its labels, unit, what it is compared with and
+ * the issue's target. The measuring lives in the steps (steps.ts); this is the table's skeleton.
+ */
+import type { Summary } from './stats.js';
+
+export interface Target {
+  readonly text: string;
+  readonly met: (ratio: number | undefined, winrmd: Summary) => boolean;
+}
+
+export interface RowDef {
+  readonly id: string;
+  readonly figure: string;
+  readonly variant: string;
+  readonly unit: string;
+  readonly better: 'lower' | 'higher';
+  readonly against?: string;
+  readonly target?: Target;
+  readonly note?: string;
+}
+
+const atMost = (limit: number, text: string): Target => ({ text, met: (ratio) => ratio !== undefined && ratio <= limit });
+const below = (limit: number, text: string): Target => ({ text, met: (ratio) => ratio !== undefined && ratio < limit });
+const atLeast = (limit: number, text: string): Target => ({ text, met: (ratio) => ratio !== undefined && ratio >= limit });
+
+const SSH_MUX_TRUE = 'ssh over ControlMaster: true';
+const SSH_NEW_TRUE = 'ssh, new connection: true';
+
+export const ROWS: readonly RowDef[] = [
+  { id: 'shell-command/basic-https', figure: 'One command in an open shell', variant: 'HTTPS Basic', unit: 'ms', better: 'lower', against: SSH_MUX_TRUE, target: atMost(0.5, 'ratio ≤ 0.5') },
+  { id: 'shell-command/ntlm-http', figure: 'One command in an open shell', variant: 'HTTP NTLM-sealed', unit: 'ms', better: 'lower', against: SSH_MUX_TRUE, target: atMost(0.5, 'ratio ≤ 0.5') },
+  { id: 'run-cmd/basic-https', figure: 'Whole run_cmd, kept connection', variant: 'HTTPS Basic', unit: 'ms', better: 'lower', against: SSH_MUX_TRUE, target: below(1, 'ratio < 1') },
+  { id: 'run-cmd/ntlm-http', figure: 'Whole run_cmd, kept connection', variant: 'HTTP NTLM-sealed', unit: 'ms', better: 'lower', against: SSH_MUX_TRUE, target: below(1, 'ratio < 1') },
+  { id: 'new-connection/basic-https', figure: 'First command, new connection', variant: 'HTTPS Basic', unit: 'ms', better: 'lower', against: SSH_NEW_TRUE },
+  { id: 'new-connection/ntlm-http', figure: 'First command, new connection', variant: 'HTTP NTLM', unit: 'ms', better: 'lower', against: SSH_NEW_TRUE },
+  { id: 'new-connection/kerberos-http', figure: 'First command, new connection', variant: 'HTTP Kerberos', unit: 'ms', better: 'lower', against: SSH_NEW_TRUE },
+  { id: 'stdout/basic-https', figure: 'stdout throughput', variant: 'HTTPS Basic', unit: 'MiB/s', better: 'higher', against: "ssh 'head -c N /dev/zero'", target: atLeast(0.5, 'ratio ≥ 0.5') },
+  { id: 'stdout/ntlm-http', figure: 'stdout throughput', variant: 'HTTP NTLM-sealed', unit: 'MiB/s', better: 'higher', against: "ssh 'head -c N /dev/zero'", target: atLeast(0.25, 'ratio ≥ 0.25') },
+  { id: 'stdout/kerberos-http', figure: 'stdout throughput', variant: 'HTTP Kerberos-wrapped', unit: 'MiB/s', better: 'higher', against: "ssh 'head -c N /dev/zero'", target: atLeast(0.25, 'ratio ≥ 0.25') },
+  { id: 'stdin/basic-https', figure: 'stdin throughput', variant: 'HTTPS Basic', unit: 'MiB/s', better: 'higher', against: "… | ssh 'cat > /dev/null'", target: atLeast(0.5, 'ratio ≥ 0.5') },
+  { id: 'stdin/ntlm-http', figure: 'stdin throughput', variant: 'HTTP NTLM-sealed', unit: 'MiB/s', better: 'higher', against: "… | ssh 'cat > /dev/null'", target: atLeast(0.25, 'ratio ≥ 0.25') },
+  { id: 'stdin/kerberos-http', figure: 'stdin throughput', variant: 'HTTP Kerberos-wrapped', unit: 'MiB/s', better: 'higher', against: "… | ssh 'cat > /dev/null'", target: atLeast(0.25, 'ratio ≥ 0.25') },
+  { id: 'shells/rss-mux', figure: 'Open shells: server RSS per shell', variant: 'HTTP NTLM, 10 users', unit: 'MiB', better: 'lower', against: 'ssh sessions on one ControlMaster connection', target: { text: 'winrmd ≤ 2 MiB', met: (_ratio, winrmd) => winrmd.median <= 2 } },
+  { id: 'shells/rss-separate', figure: 'Open shells: server RSS per shell', variant: 'HTTP NTLM, 10 users', unit: 'MiB', better: 'lower', against: 'ssh sessions, one connection each', target: { text: 'winrmd ≤ 2 MiB', met: (_ratio, winrmd) => winrmd.median <= 2 } },
+  { id: 'shells/pss-separate', figure: 'Open shells: server PSS per shell', variant: 'HTTP NTLM, 10 users', unit: 'MiB', better: 'lower', against: 'ssh sessions, one connection each' },
+  { id: 'shells/up-mux', figure: 'Open shells: time until all are up', variant: 'HTTP NTLM, 10 users', unit: 's', better: 'lower', against: 'ssh sessions on one ControlMaster connection' },
+  { id: 'shells/up-separate', figure: 'Open shells: time until all are up', variant: 'HTTP NTLM, 10 users', unit: 's', better: 'lower', against: 'ssh sessions, one connection each', target: below(1, 'ratio < 1') },
+  { id: 'identify/rate', figure: 'Identify, keep-alive, 10 connections', variant: 'HTTP, unauthenticated', unit: 'req/s', better: 'higher', against: 'bare Fastify, same reply bytes', target: atLeast(0.5, 'ratio ≥ 0.5') },
+  { id: 'identify/cpu', figure: 'Identify: server CPU per request', variant: 'HTTP, unauthenticated', unit: 'µs', better: 'lower', against: 'bare Fastify, same reply bytes' },
+  { id: 'handshake/ntlm', figure: 'One NTLM handshake, server CPU', variant: 'in-process', unit: 'µs', better: 'lower' },
+  { id: 'handshake/kerberos', figure: 'One Kerberos AP-REQ accepted, server CPU', variant: 'in-process, aes256', unit: 'µs', better: 'lower' },
+];
