@@ -48,10 +48,7 @@ export async function dispatchEnvelope(
   let request: WsmanRequest | undefined;
   try {
     request = parseRequest(input.xml);
-    if (request.isIdentify) {
-      const body = writeIdentifyResponse({ ...settings.identify, authenticated: input.principal !== undefined });
-      return ok(request, writeEnvelope({ lang: langOf(request) }, body));
-    }
+    if (request.isIdentify) return ok(request, identifyReply(settings, input.principal !== undefined, langOf(request)));
     if (input.principal === undefined) {
       return { status: 401, xml: '', action: request.action, resourceUri: request.resourceUri, fault: undefined };
     }
@@ -92,6 +89,25 @@ export async function dispatchEnvelope(
     );
     return { status: 500, xml, action: request?.action, resourceUri: request?.resourceUri, fault: fault.fault };
   }
+}
+
+/**
+ * The anonymous Identify reply in the default language, made once per settings object: it tells
+ * only the vendor and protocol, and it is the request monitoring tools repeat. An authenticated
+ * reply lists the auth profiles, which a Put can change, and other languages come from clients, so
+ * those are written each time and nothing a client sends can grow the cache.
+ */
+const anonymousIdentifyReplies = new WeakMap<DispatcherSettings, string>();
+
+function identifyReply(settings: DispatcherSettings, authenticated: boolean, lang: string): string {
+  const write = (): string => writeEnvelope({ lang }, writeIdentifyResponse({ ...settings.identify, authenticated }));
+  if (authenticated || lang !== DEFAULT_LANG) return write();
+  let reply = anonymousIdentifyReplies.get(settings);
+  if (reply === undefined) {
+    reply = write();
+    anonymousIdentifyReplies.set(settings, reply);
+  }
+  return reply;
 }
 
 function ok(request: WsmanRequest, xml: string): DispatchResult {
