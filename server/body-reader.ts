@@ -32,7 +32,8 @@ export function readBodyWithin(payload: IncomingMessage, limit: number): Promise
     const onEnd = (): void => {
       stop();
       if (!Number.isNaN(declared) && received !== declared) reject(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH());
-      else resolve(Buffer.concat(chunks, received));
+      // A body that came in one chunk (most requests) is used as it came, not copied.
+      else resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, received));
     };
     const onError = (error: Error): void => {
       stop();

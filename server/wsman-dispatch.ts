@@ -51,12 +51,8 @@ export async function dispatchEnvelope(
   try {
     request = parseRequest(input.xml);
     if (request.isIdentify) {
-      const authenticated = input.principal !== undefined;
       const transport = input.endpointAddress.startsWith('https:') ? 'https' : 'http';
-      const body = writeIdentifyResponse({ ...settings.identify, authenticated, transport });
-      // Windows writes xml:lang on an authenticated Identify's envelope but none on an anonymous
-      // one (a reply quoted in Greenbone's WinRM detection script).
-      return ok(request, writeEnvelope({ lang: authenticated ? langOf(request) : undefined }, body));
+      return ok(request, identifyReply(settings, input.principal !== undefined, transport, langOf(request)));
     }
     if (input.principal === undefined) {
       return { status: 401, xml: '', action: request.action, resourceUri: request.resourceUri, fault: undefined };
@@ -107,6 +103,33 @@ export async function dispatchEnvelope(
     );
     return { status: 500, xml, action: request?.action, resourceUri: request?.resourceUri, fault: fault.fault };
   }
+}
+
+/**
+ * The anonymous Identify reply, made once per settings object and transport: it tells only the
+ * vendor and protocol, and it is the request monitoring tools repeat. An authenticated reply lists
+ * the auth profiles, which a Put can change, and its language comes from the client, so it is
+ * written each time and nothing a client sends can grow the cache.
+ */
+const anonymousIdentifyReplies = new WeakMap<DispatcherSettings, Map<IdentifyTransport, string>>();
+
+type IdentifyTransport = 'http' | 'https';
+
+function identifyReply(settings: DispatcherSettings, authenticated: boolean, transport: IdentifyTransport, lang: string): string {
+  // Windows writes xml:lang on an authenticated Identify's envelope but none on an anonymous one
+  // (a reply quoted in Greenbone's WinRM detection script).
+  if (authenticated) return writeEnvelope({ lang }, writeIdentifyResponse({ ...settings.identify, authenticated, transport }));
+  let replies = anonymousIdentifyReplies.get(settings);
+  if (replies === undefined) {
+    replies = new Map();
+    anonymousIdentifyReplies.set(settings, replies);
+  }
+  let reply = replies.get(transport);
+  if (reply === undefined) {
+    reply = writeEnvelope({ lang: undefined }, writeIdentifyResponse({ ...settings.identify, authenticated, transport }));
+    replies.set(transport, reply);
+  }
+  return reply;
 }
 
 function ok(request: WsmanRequest, xml: string): DispatchResult {

@@ -1,17 +1,21 @@
 /**
  * The RC4 stream cipher, as NTLM session security requires it (MS-NLMP 3.4: RC4Init, RC4, RC4K).
- * Node's OpenSSL 3 build refuses RC4, so it is written out here. Weak by modern standards; it is
- * used only because the NTLM wire format demands it.
+ * Node's OpenSSL 3 build refuses RC4, so it is written out here, with the loop for long messages
+ * in WebAssembly (rc4-kernel.ts). Weak by modern standards; it is used only because the NTLM
+ * wire format demands it.
  */
+import { rc4Kernel, type Rc4Registers } from './rc4-kernel.js';
+
+/** Below this many bytes the TypeScript loop wins: copying in and out of the kernel costs more. */
+const KERNEL_MIN_BYTES = 512;
+
 export class Rc4 {
-  readonly #state = new Uint8Array(256);
-  #i = 0;
-  #j = 0;
+  readonly #registers: Rc4Registers = { state: new Uint8Array(256), i: 0, j: 0 };
 
   /** RC4Init: the key-scheduling algorithm. Keys of 1 to 256 bytes. */
   constructor(key: Buffer) {
     if (key.length === 0 || key.length > 256) throw new RangeError('RC4 key must be 1 to 256 bytes');
-    const s = this.#state;
+    const s = this.#registers.state;
     for (let i = 0; i < 256; i++) s[i] = i;
     let j = 0;
     for (let i = 0; i < 256; i++) {
@@ -30,24 +34,30 @@ export class Rc4 {
    */
   process(data: Uint8Array, out: Buffer = Buffer.allocUnsafe(data.length)): Buffer {
     if (out.length < data.length) throw new RangeError('RC4 output shorter than its input');
-    const s = this.#state;
-    const length = data.length;
-    let i = this.#i;
-    let j = this.#j;
-    // The `?? 0`s only satisfy the index checks: every index here is within bounds.
-    for (let n = 0; n < length; n++) {
-      i = (i + 1) & 0xff;
-      const si = s[i] ?? 0;
-      j = (j + si) & 0xff;
-      const sj = s[j] ?? 0;
-      s[i] = sj;
-      s[j] = si;
-      out[n] = (data[n] ?? 0) ^ (s[(si + sj) & 0xff] ?? 0);
-    }
-    this.#i = i;
-    this.#j = j;
+    if (rc4Kernel !== undefined && data.length >= KERNEL_MIN_BYTES) rc4Kernel.crypt(this.#registers, data, out);
+    else cryptInScript(this.#registers, data, out);
     return out;
   }
+}
+
+/** The same loop as the kernel's, for short inputs and for a Node without WebAssembly. */
+export function cryptInScript(registers: Rc4Registers, data: Uint8Array, out: Uint8Array): void {
+  const s = registers.state;
+  const length = data.length;
+  let i = registers.i;
+  let j = registers.j;
+  // The `?? 0`s only satisfy the index checks: every index here is within bounds.
+  for (let n = 0; n < length; n++) {
+    i = (i + 1) & 0xff;
+    const si = s[i] ?? 0;
+    j = (j + si) & 0xff;
+    const sj = s[j] ?? 0;
+    s[i] = sj;
+    s[j] = si;
+    out[n] = (data[n] ?? 0) ^ (s[(si + sj) & 0xff] ?? 0);
+  }
+  registers.i = i;
+  registers.j = j;
 }
 
 /** RC4K: one-shot encryption with a fresh key schedule (MS-NLMP 6, used for the session key exchange). */
