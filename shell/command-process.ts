@@ -75,7 +75,7 @@ export class CommandProcess {
     let console: ConsoleInput | undefined;
     if (launch.console === true) {
       try {
-        console = await ConsoleInput.open(id, consoleSize(settings.environment));
+        console = await ConsoleInput.open(id, consoleSize(settings.environment), settings.runAs?.uid);
       } catch (error) {
         throw error instanceof CommandLaunchError ? error : launchError(file, error, 'EIO');
       }

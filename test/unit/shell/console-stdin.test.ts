@@ -182,12 +182,13 @@ describe('console stdin (WINRS_CONSOLEMODE_STDIN=TRUE)', { timeout: 15_000 }, ()
 });
 
 describe.skipIf(process.getuid?.() !== 0)('console stdin as another account (root only)', { timeout: 15_000 }, () => {
-  it('works the same under setpriv: terminal stdin, input, ctrl_c', async () => {
+  it('works the same under setpriv: terminal stdin owned by the account, input, ctrl_c', async () => {
     const nobody = { uid: 65534, gid: 65534, groupIds: [65534], setprivPath: '/usr/bin/setpriv' };
-    const command = await CommandProcess.start('nobody', inConsole("trap 'echo int; exit 5' INT; id -u; [ -t 0 ] && echo tty; read line; echo \"got $line\"; sleep 100 >/dev/null 2>&1 & wait"), settings({ runAs: nobody }));
+    const command = await CommandProcess.start('nobody', inConsole("trap 'echo int; exit 5' INT; id -u; [ -t 0 ] && stat -c %u \"$(tty)\"; read line; echo \"got $line\"; sleep 100 >/dev/null 2>&1 & wait"), settings({ runAs: nobody }));
     started.push(command);
     await command.write(Buffer.from('hello\n'));
-    expect(await readLines(command, 3)).toEqual(['65534', 'tty', 'got hello']);
+    // The terminal is the user's own, as login gives it.
+    expect(await readLines(command, 3)).toEqual(['65534', '65534', 'got hello']);
     command.signal('ctrl_c');
     const result = await drain(command);
     expect(result.stdout.toString()).toBe('int\n');
