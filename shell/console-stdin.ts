@@ -110,14 +110,14 @@ export class ConsoleInput implements CommandInput {
 
   /** A console of `size` owned by `owner` (a uid), its line discipline set up as TERMINAL_MODES says. */
   static async open(commandId: string, size: TerminalSize, owner?: number): Promise<ConsoleInput> {
-    const console = new ConsoleInput(commandId, openPseudoTerminal(size, owner));
+    const input = new ConsoleInput(commandId, openPseudoTerminal(size, owner));
     try {
-      await setTerminalModes(console.stdin);
+      await setTerminalModes(input.stdin);
     } catch (error) {
-      console.close();
+      input.close();
       throw error;
     }
-    return console;
+    return input;
   }
 
   /** The descriptor to give the command as fd 0. */
