@@ -37,7 +37,7 @@ const LINE_FEED = 0x0a;
  * return stays a carriage return, so text sent with Windows line ends (CR LF) reaches the command
  * as it would through a pipe, rather than as two line ends. iutf8: erasing a character erases a
  * whole UTF-8 sequence (WINRS_CODEPAGE 65001, what clients send). Everything else is a terminal's
- * usual: canonical lines, echo, ISIG, ^C ^D ^\\ ^Z as the control characters.
+ * usual: canonical lines, echo, ISIG, and ^C, ^D, ^Z, ^\ as the control characters.
  */
 const TERMINAL_MODES = ['-icrnl', 'iutf8'];
 
