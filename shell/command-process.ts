@@ -71,10 +71,10 @@ export class CommandProcess {
       launch.argv ??
       (launch.skipInterpreter ? [launch.executable, ...launch.args] : [...settings.interpreter, `${settings.commandPrelude ?? ''}${launch.commandLine}`]);
     if (file === undefined || file === '') throw new CommandLaunchError('EINVAL', 'no program to start');
-    let console: ConsoleInput | undefined;
+    let consoleInput: ConsoleInput | undefined;
     if (launch.console === true) {
       try {
-        console = await ConsoleInput.open(id, consoleSize(settings.environment));
+        consoleInput = await ConsoleInput.open(id, consoleSize(settings.environment));
       } catch (error) {
         throw error instanceof CommandLaunchError ? error : launchError(file, error, 'EIO');
       }
@@ -84,20 +84,21 @@ export class CommandProcess {
       // The command leads a new session and process group, so signals and kill() reach everything
       // it starts, and a Ctrl+C on winrmd's own terminal does not reach it: detached for a pipe,
       // setsid(1) for a console (see ConsoleInput.wrap).
-      const target = console === undefined ? { file, args } : ConsoleInput.wrap(file, args);
+      const target = consoleInput === undefined ? { file, args } : ConsoleInput.wrap(file, args);
       child = spawn(target.file, target.args, {
         cwd: settings.workingDirectory,
         env: { ...settings.environment },
-        stdio: stdioFor(console?.stdin ?? 'pipe'),
-        detached: console === undefined,
+        stdio: stdioFor(consoleInput?.stdin ?? 'pipe'),
+        detached: consoleInput === undefined,
+        // spawn() types a stdio array loosely; [fd or 'pipe', 'pipe', 'pipe', ...] gives this.
       }) as CommandChild;
     } catch (error) {
-      console?.close();
+      consoleInput?.close();
       if (error instanceof CommandLaunchError) throw error;
       // Invalid arguments (e.g. a NUL byte in the command line) throw before any process exists.
       throw launchError(file, error, 'EINVAL');
     }
-    const input = console ?? new PipeInput(id, pipeOf(child));
+    const input = consoleInput ?? new PipeInput(id, pipeOf(child));
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => {
         input.close();

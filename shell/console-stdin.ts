@@ -37,7 +37,7 @@ const LINE_FEED = 0x0a;
  * return stays a carriage return, so text sent with Windows line ends (CR LF) reaches the command
  * as it would through a pipe, rather than as two line ends. iutf8: erasing a character erases a
  * whole UTF-8 sequence (WINRS_CODEPAGE 65001, what clients send). Everything else is a terminal's
- * usual: canonical lines, echo, ISIG, ^C ^D ^\\ ^Z as the control characters.
+ * usual: canonical lines, echo, ISIG, and ^C, ^D, ^Z, ^\ as the control characters.
  */
 const TERMINAL_MODES = ['-icrnl', 'iutf8'];
 
@@ -108,16 +108,16 @@ export class ConsoleInput implements CommandInput {
     this.reader.on('data', () => undefined);
   }
 
-  /** A console of `size`, its line discipline set up as TERMINAL_MODES says. */
-  static async open(commandId: string, size: TerminalSize): Promise<ConsoleInput> {
-    const console = new ConsoleInput(commandId, openPseudoTerminal(size));
+  /** A console of `size` owned by `owner` (a uid), its line discipline set up as TERMINAL_MODES says. */
+  static async open(commandId: string, size: TerminalSize, owner?: number): Promise<ConsoleInput> {
+    const input = new ConsoleInput(commandId, openPseudoTerminal(size, owner));
     try {
-      await setTerminalModes(console.stdin);
+      await setTerminalModes(input.stdin);
     } catch (error) {
-      console.close();
+      input.close();
       throw error;
     }
-    return console;
+    return input;
   }
 
   /** The descriptor to give the command as fd 0. */
