@@ -86,7 +86,8 @@ export const CONFIG_KEYS = {
   'Winrs.MaxMemoryPerShellMB': {
     type: 'number',
     default: 1024,
-    description: 'Memory each command of a shell may use, in MB (RLIMIT_DATA on each command: an allocation beyond it fails); 0 means no limit.',
+    description:
+      'Memory each process of a shell may use, in MB (RLIMIT_DATA on the user\'s shell host and every command: an allocation beyond it fails; at least 128); 0 means no limit.',
   },
   'Winrs.MaxShellsPerUser': { type: 'number', default: 30, description: 'Shells one user may have open; one more is refused (QuotaLimit 0x803381A5).' },
   'Firewall.Enabled': {

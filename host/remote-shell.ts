@@ -11,11 +11,16 @@ import type { HostClient } from './host-client.js';
 export interface ProxyDeadlines {
   /** Starting a process (fork + exec under load can take a while). */
   readonly startMs: number;
-  /** Everything else that is not a Receive. */
+  /**
+   * Input: a write resolves once the command's stdin pipe has taken it, so a command that does
+   * not read holds a Send this long (as Windows holds it) before the host is deemed stuck.
+   */
+  readonly writeMs: number;
+  /** Everything else that is not a Receive (a Receive ends with its OperationTimeout). */
   readonly operationMs: number;
 }
 
-export const DEFAULT_DEADLINES: ProxyDeadlines = { startMs: 30_000, operationMs: 30_000 };
+export const DEFAULT_DEADLINES: ProxyDeadlines = { startMs: 30_000, writeMs: 120_000, operationMs: 30_000 };
 
 export class RemoteShell implements ShellHandle {
   private readonly commands = new Map<string, RemoteCommand>();
@@ -35,6 +40,11 @@ export class RemoteShell implements ShellHandle {
   static async open(id: string, settings: ShellSettings, host: HostClient, deadlines: ProxyDeadlines = DEFAULT_DEADLINES): Promise<RemoteShell> {
     await host.request({ op: 'openShell', shellId: id, settings }, { deadlineMs: deadlines.operationMs });
     return new RemoteShell(id, settings, host, deadlines);
+  }
+
+  /** The host this shell lives in has ended: the shell is gone with it. */
+  get hostIsDead(): boolean {
+    return this.host.isDead;
   }
 
   /** The process groups (leader pids) of the shell's commands, to end them if the host cannot. */
@@ -114,7 +124,7 @@ export class RemoteCommand implements CommandHandle {
   }
 
   async write(data: Buffer): Promise<void> {
-    await this.host.request({ op: 'write', shellId: this.shellId, commandId: this.id, data }, { deadlineMs: this.deadlines.operationMs });
+    await this.host.request({ op: 'write', shellId: this.shellId, commandId: this.id, data }, { deadlineMs: this.deadlines.writeMs });
   }
 
   /** Fire and forget, as on a CommandProcess: the channel keeps it after every earlier write. */

@@ -68,14 +68,18 @@ export const spawnHost: HostLauncher = (options) => {
   void exited.then((reason) => {
     client.died(`the shell host ended (${reason})`);
   });
-  child.on('error', () => {
-    // Reported by 'exit' (or by the ready timeout when the spawn itself failed).
-  });
   return new Promise<LaunchedHost>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error('the shell host did not start'));
     }, READY_TIMEOUT_MS);
+    // A spawn that fails (setpriv or node missing) may emit 'error' without any 'exit'; after the
+    // start, an 'error' is a channel that broke.
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      client.died(`the shell host failed: ${error.message}`);
+      reject(new Error(`the shell host could not start: ${error.message}`));
+    });
     void exited.then((reason) => {
       clearTimeout(timer);
       reject(new Error(`the shell host ended at start (${reason})`));

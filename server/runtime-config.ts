@@ -6,7 +6,7 @@
  * the HTTP listener (MaxEnvelopeSizekb as the body limit, AllowUnencrypted), the AuthGate and
  * Identify (AllowUnencrypted, Auth.Basic, Auth.Negotiate, RootSDDL, through getters made in start-endpoint),
  * the enumeration replies (MaxBatchItems) and registry (EnumerationTimeoutms), the shell registry
- * (Winrs.MaxShellsPerUser, MaxConcurrentUsers), and Create and Command (the other Winrs keys).
+ * (Winrs.MaxShellsPerUser, MaxConcurrentUsers, Service.MaxConcurrentOperationsPerUser), and Create and Command (the other Winrs keys).
  */
 import type { Config, ConfigKey } from '../config/index.js';
 
@@ -15,7 +15,7 @@ import type { Config, ConfigKey } from '../config/index.js';
  * and addresses, certificates, keytab, the Kerberos scheme, firewall) are set up once at
  * start; a Put that changes one is refused, and one that sends its current value back (as
  * `winrm set` and cloudbase-init do, with the whole resource they read) is accepted.
- * Winrs.MaxMemoryPerShellMB is accepted and reported, not enforced (see the README).
+ * Winrs.MaxMemoryPerShellMB applies to shell hosts started after the change (server/memory-limit.ts).
  */
 export const RUNTIME_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
   'Service.MaxEnvelopeSizekb',

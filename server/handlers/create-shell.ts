@@ -4,6 +4,7 @@ import { isAbsolute } from 'node:path';
 import { WsmanFault } from '../../protocol/wsman/fault.js';
 import { parseShellCreate, writeShellCreated } from '../../protocol/winrs/shell-create.js';
 import { RESOURCE_URI } from '../../protocol/winrs/uris.js';
+import type { RemoteShell } from '../../host/remote-shell.js';
 import type { ShellRecord } from '../shell-registry.js';
 import { rememberCompression, requestedCompression } from '../stream-compression.js';
 import type { HandlerContext } from './context.js';
@@ -35,7 +36,7 @@ export async function createShell(ctx: HandlerContext): Promise<string> {
     commandPrelude: loginPrelude(account, interpreter, ctx.request.options, requestVariables),
   };
   const release = shells.reserve(shellId, ctx.principal.name);
-  let session: ShellRecord['session'];
+  let session: RemoteShell;
   try {
     // The user's shell host (started now if this is their first shell) owns the shell's processes.
     session = await ctx.service.hosts.openShell({ user: ctx.principal.name, uid: account.uid, runAs: account.runAs }, shellId, settings);
@@ -60,6 +61,11 @@ export async function createShell(ctx: HandlerContext): Promise<string> {
     session,
   };
   shells.add(record);
+  if (session.hostIsDead) {
+    // The host died between opening the shell and this add, so its death notice found no record.
+    await shells.delete(shellId, 'shell host ended');
+    throw new WsmanFault('hostFailed', [], `the shell host of ${ctx.principal.name} ended while ${shellId} was created`);
+  }
   rememberCompression(record, compression);
   ctx.log.info(
     { event: 'shell-created', shellId, user: ctx.principal.name, osUser: account.osUser, uid: account.uid, remoteAddress: ctx.clientIp, resourceUri: record.resourceUri },

@@ -56,6 +56,27 @@ describe('abandoned shells', () => {
   });
 });
 
+describe('a winrmd that dies', () => {
+  it('takes its shells with it: each host sees its channel close, ends its commands and exits', async () => {
+    const server = await startServer({ users: [ADMIN] });
+    const client = new WsmanClient({ url: `https://127.0.0.1:${server.httpsPort}/wsman`, user: ADMIN.name, password: ADMIN.password });
+    let pid = 0;
+    let hostPid: number | undefined;
+    try {
+      pid = await startSleeper(client, await client.createShell());
+      const started = server.logs().find((line) => line.includes('"event":"shell-host-started"'));
+      hostPid = started === undefined ? undefined : (JSON.parse(started) as { pid?: number }).pid;
+      expect(hostPid).toBeDefined();
+      process.kill(server.pid, 'SIGKILL');
+      expect(await eventually(() => !isAlive(pid), 5000)).toBe(true);
+      expect(await eventually(() => hostPid === undefined || !isAlive(hostPid), 5000)).toBe(true);
+    } finally {
+      client.close();
+      await server.stop();
+    }
+  });
+});
+
 describe('failed logons', () => {
   it('are logged without the password, and repeated ones from one address are slowed down', async () => {
     const server = await startServer({ users: [ADMIN] });

@@ -112,6 +112,36 @@ describe('quotas, each refused with Windows’ fault', () => {
   });
 });
 
+describe('a hung host', () => {
+  const ALICE: TestUser = { name: 'alice', password: 'Alice-Pa55word!', groups: ['Administrators'] };
+  const BOB: TestUser = { name: 'bob', password: 'B0b-Pa55word!', groups: ['Administrators'] };
+
+  it('gives its user a fault (1726) past the Receive’s OperationTimeout instead of a hang; other users are untouched', async () => {
+    const server = await startServer({ users: [ALICE, BOB] });
+    const alice = clientFor(server, ALICE);
+    const bob = clientFor(server, BOB);
+    let hostPid: number | undefined;
+    try {
+      const aliceShell = await alice.createShell({ noProfile: true });
+      const bobShell = await bob.createShell({ noProfile: true });
+      const sleeper = await startSleeper(alice, aliceShell);
+      hostPid = hostPidOf(server, 'alice');
+      expect(hostPid).toBeDefined();
+      if (hostPid === undefined) return;
+      process.kill(hostPid, 'SIGSTOP');
+      // OperationTimeout 2 s: the host cannot answer the cancel either, so the listener gives up.
+      const fault = await expectWsmanFault(alice.receive(aliceShell, sleeper.commandId, 2));
+      expect(fault.code).toBe(HOST_FAILED);
+      expect((await bob.run(bobShell, 'echo fine')).stdout.toString()).toBe('fine\n');
+    } finally {
+      if (hostPid !== undefined) process.kill(hostPid, 'SIGCONT');
+      alice.close();
+      bob.close();
+      await server.stop();
+    }
+  });
+});
+
 if (!IS_ROOT) console.warn('shell-hosts.test.ts: not root, so no Linux accounts can be made: the host-isolation tests are SKIPPED');
 
 describe.skipIf(!IS_ROOT)('one shell host per user, as that user', () => {
