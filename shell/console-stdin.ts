@@ -108,9 +108,9 @@ export class ConsoleInput implements CommandInput {
     this.reader.on('data', () => undefined);
   }
 
-  /** A console of `size` owned by `owner` (a uid), its line discipline set up as TERMINAL_MODES says. */
-  static async open(commandId: string, size: TerminalSize, owner?: number): Promise<ConsoleInput> {
-    const input = new ConsoleInput(commandId, openPseudoTerminal(size, owner));
+  /** A console of `size`, its line discipline set up as TERMINAL_MODES says. */
+  static async open(commandId: string, size: TerminalSize): Promise<ConsoleInput> {
+    const input = new ConsoleInput(commandId, openPseudoTerminal(size));
     try {
       await setTerminalModes(input.stdin);
     } catch (error) {

@@ -3,7 +3,7 @@
  * spawns the program itself with the terminal as all three standard streams; a console command
  * needs the terminal as stdin only, so this takes the pair alone and leaves the spawn to Node.
  */
-import { closeSync, constants, fchownSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, constants, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 import { CommandLaunchError } from './errors.js';
@@ -29,10 +29,10 @@ interface NativePty {
 let nativePty: NativePty | undefined;
 
 /**
- * Opens a pair of `size`. `owner`: the uid that gets the slave device, as login and sshd give a
- * user their terminal, so that programs opening it by name (its ttyname) can; the group stays.
+ * Opens a pair of `size`. The slave device belongs to the process that opens it: the user's own
+ * shell host (host/), so the user's terminal is theirs, as login and sshd arrange.
  */
-export function openPseudoTerminal(size: TerminalSize, owner?: number): PseudoTerminal {
+export function openPseudoTerminal(size: TerminalSize): PseudoTerminal {
   const native = loadNative();
   let pair: { master: number; slave: number; pty: string };
   try {
@@ -45,12 +45,6 @@ export function openPseudoTerminal(size: TerminalSize, owner?: number): PseudoTe
     // (and `cat` would fail with EAGAIN), and not close-on-exec. Opening the device again by name
     // gives a blocking, close-on-exec descriptor (Node opens every file with O_CLOEXEC) to hand on.
     const slaveFd = openSync(pair.pty, constants.O_RDWR | constants.O_NOCTTY);
-    try {
-      if (owner !== undefined) fchownSync(slaveFd, owner, fstatSync(slaveFd).gid);
-    } catch (error) {
-      closeSync(slaveFd);
-      throw error;
-    }
     return { masterFd: pair.master, slaveFd, path: pair.pty };
   } catch (error) {
     closeSync(pair.master);
