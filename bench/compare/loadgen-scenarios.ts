@@ -81,7 +81,7 @@ async function stdin(endpoint: Endpoint, bytes: number, maxEnvelopeSize: number)
   return withShell(endpoint, driver, async (transport, shellId) => {
     await runToDone(transport, shellId, 'true', driver);
     const start = process.hrtime.bigint();
-    const commandId = await runCommand(transport, shellId, 'cat > /dev/null', driver);
+    const commandId = await runCommand(transport, shellId, 'cat > /dev/null', driver, false);
     for (let sent = 0; sent < bytes; sent += chunk.length) {
       const piece = bytes - sent <= chunk.length ? chunk.subarray(0, bytes - sent) : chunk;
       await sendInput(transport, shellId, commandId, piece, sent + piece.length >= bytes, driver);

@@ -51,11 +51,15 @@ export async function deleteShell(transport: SoapTransport, shellId: string, dri
   await call(transport, { action: ACTION.delete, selectors: { ShellId: shellId } }, driver);
 }
 
-export async function runCommand(transport: SoapTransport, shellId: string, commandLine: string, driver: DriverOptions = {}): Promise<string> {
+/**
+ * `consoleStdin`: pywinrm asks for a console on every Command (the default here); a client that
+ * pipes data into stdin asks for a pipe, as Ansible does, since a console's input is line-oriented.
+ */
+export async function runCommand(transport: SoapTransport, shellId: string, commandLine: string, driver: DriverOptions = {}, consoleStdin = true): Promise<string> {
   const xml = await call(transport, {
     action: ACTION.command,
     selectors: { ShellId: shellId },
-    options: { WINRS_CONSOLEMODE_STDIN: 'TRUE', WINRS_SKIP_CMD_SHELL: 'FALSE' },
+    options: { WINRS_CONSOLEMODE_STDIN: consoleStdin ? 'TRUE' : 'FALSE', WINRS_SKIP_CMD_SHELL: 'FALSE' },
     body: `<shell:CommandLine><shell:Command>${escapeXml(commandLine)}</shell:Command></shell:CommandLine>`,
   }, driver);
   const id = text(path(parseXml(xml), 'Envelope', 'Body', 'CommandResponse', 'CommandId'));
