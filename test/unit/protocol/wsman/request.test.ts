@@ -372,3 +372,60 @@ describe('parseRequest selectors, options and locale', () => {
     expect(parseRequest(xml)).toMatchObject({ action: ACTION.signal, messageId: MESSAGE_ID, resourceUri: RESOURCE_URI.cmdShell });
   });
 });
+
+/**
+ * The clients spell the same envelope with different prefixes: pywinrm and masterzen/winrm env:,
+ * PowerShell and pypsrp s:, pypsrp wsa:/wsman:/wsmv:, others a default namespace. Namespaces are
+ * matched by URI, never by prefix, so each spelling must mean the same request.
+ */
+describe('parseRequest with every prefix spelling', () => {
+  /** PYWINRM_CREATE with each prefix renamed; '' makes that namespace the default one. */
+  function respelled(renames: Readonly<Record<string, string>>): string {
+    let xml = PYWINRM_CREATE;
+    for (const [from, to] of Object.entries(renames)) {
+      xml = xml
+        .replaceAll(`xmlns:${from}=`, to === '' ? 'xmlns=' : `xmlns:${to}=`)
+        .replaceAll(`<${from}:`, to === '' ? '<' : `<${to}:`)
+        .replaceAll(`</${from}:`, to === '' ? '</' : `</${to}:`);
+    }
+    return xml;
+  }
+
+  const expected = parseRequest(PYWINRM_CREATE);
+
+  it.each([
+    ['s:, as PowerShell and pypsrp write the envelope', { env: 's' }],
+    ['wsa:, wsman:, wsmv:, as pypsrp names its namespaces', { env: 's', a: 'wsa', w: 'wsman', p: 'wsmv' }],
+    ['long prefixes', { env: 'soap', a: 'addressing', w: 'management', rsp: 'shell' }],
+    ['the SOAP namespace as the default one', { env: '' }],
+    ['the shell namespace as the default one', { rsp: '' }],
+  ])('%s', (_label, renames) => {
+    const xml = respelled(renames);
+    expect(xml).not.toBe(PYWINRM_CREATE);
+    const request = parseRequest(xml);
+    expect(request).toMatchObject({
+      action: expected.action,
+      resourceUri: expected.resourceUri,
+      messageId: expected.messageId,
+      maxEnvelopeBytes: expected.maxEnvelopeBytes,
+      operationTimeoutMs: expected.operationTimeoutMs,
+      locale: expected.locale,
+    });
+    expect([...request.options]).toEqual([...expected.options]);
+    expect(request.body).toMatchObject({ ns: NS.shell, name: 'Shell' });
+    expect(request.body?.children.map((c) => c.name)).toEqual(expected.body?.children.map((c) => c.name));
+  });
+
+  it('takes namespaces declared on each header instead of the envelope', () => {
+    const xml = PYWINRM_CREATE.replace(`xmlns:a="${NS.addressing}" `, '')
+      .replace('<a:To>', `<a:To xmlns:a="${NS.addressing}">`)
+      .replace('<a:ReplyTo>', `<a:ReplyTo xmlns:a="${NS.addressing}">`)
+      .replace('<a:MessageID>', `<a:MessageID xmlns:a="${NS.addressing}">`)
+      .replace('<a:Action ', `<a:Action xmlns:a="${NS.addressing}" `);
+    expect(parseRequest(xml)).toMatchObject({ action: ACTION.create, messageId: MESSAGE_ID, to: 'http://windows-host:5985/wsman' });
+  });
+
+  it('refuses a prefix that nothing declares', () => {
+    expectFault(PYWINRM_CREATE.replace(`xmlns:w="${NS.wsman}" `, ''), 'invalidXml');
+  });
+});
