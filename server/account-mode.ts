@@ -2,13 +2,10 @@
  * The facts about winrmd's own process that decide whose account shells can run under, gathered
  * once at start, and the loud announcement of what that means when it is not one account per user.
  */
-import { accessSync, constants } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Config } from '../config/index.js';
+import { systemProgram } from '../shell/index.js';
 import type { Logger } from './logger.js';
-
-/** Where Debian's util-linux and other distributions put setpriv. */
-const SETPRIV_CANDIDATES = ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv', '/sbin/setpriv'];
 
 export interface ProcessFacts {
   /** winrmd's own uid: 0 lets it run commands as any account. */
@@ -21,7 +18,7 @@ export interface ProcessFacts {
 
 export function currentProcessFacts(): ProcessFacts {
   const uid = process.getuid?.() ?? -1;
-  return { uid, userName: ownUserName(uid), setprivPath: SETPRIV_CANDIDATES.find(isExecutable) };
+  return { uid, userName: ownUserName(uid), setprivPath: systemProgram('setpriv') };
 }
 
 function ownUserName(uid: number): string {
@@ -30,15 +27,6 @@ function ownUserName(uid: number): string {
   } catch {
     // A uid without a passwd entry (containers started with --user 1234) has no name.
     return String(uid);
-  }
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -60,7 +48,7 @@ export function announceAccountMode(config: Config, facts: ProcessFacts, log: Lo
   const self = `${facts.userName} (uid ${facts.uid})`;
   if (mode === 'per-user') {
     if (facts.setprivPath === undefined) {
-      throw new Error(`setpriv (util-linux) was not found in ${SETPRIV_CANDIDATES.join(', ')}: shells cannot run as each user's account; install util-linux, or set Winrmd.RunAsServiceAccount=true to run every shell as ${self}`);
+      throw new Error(`setpriv (util-linux) was not found in /usr/bin, /bin, /usr/sbin or /sbin: shells cannot run as each user's account; install util-linux, or set Winrmd.RunAsServiceAccount=true to run every shell as ${self}`);
     }
     log.info({ event: 'accounts', mode, setpriv: facts.setprivPath }, "shells run as each user's own Linux account");
     return;

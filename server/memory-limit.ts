@@ -14,7 +14,8 @@
  * A cgroup v2 memory controller would bound the shell as a whole (all its commands together);
  * winrmd does not use one yet — see the README (Accounts and shells).
  */
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { systemProgram } from '../shell/index.js';
 
 /**
  * Whether this machine has a cgroup v2 memory controller winrmd could use (a unified hierarchy
@@ -31,17 +32,8 @@ export function hasCgroupV2Memory(root = '/sys/fs/cgroup'): boolean {
   return false;
 }
 
-const PRLIMIT_CANDIDATES = ['/usr/bin/prlimit', '/bin/prlimit'];
-
 export function findPrlimit(): string | undefined {
-  return PRLIMIT_CANDIDATES.find((path) => {
-    try {
-      accessSync(path, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return systemProgram('prlimit');
 }
 
 /**

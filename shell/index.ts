@@ -13,6 +13,7 @@ export type {
 export { CommandProcess } from './command-process.js';
 export { CommandLaunchError, ReceiveBusyError, StdinClosedError } from './errors.js';
 export { ShellSession } from './shell-session.js';
+export { systemProgram } from './system-programs.js';
 export {
   NOT_RECOGNIZED_EXIT_CODE,
   parseRuleNames,

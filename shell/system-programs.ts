@@ -1,7 +1,7 @@
 /**
- * Where the system programs a console command needs are: util-linux's setsid(1), coreutils' env(1)
- * and stty(1) (console-stdin.ts). Looked up in the system directories rather than on the command's
- * PATH, which the client sets.
+ * Where the system programs winrmd itself runs are: util-linux's setpriv(1), prlimit(1) and
+ * setsid(1), coreutils' env(1) and stty(1). Looked up once each in the system directories rather
+ * than on a command's PATH, which the client sets.
  */
 import { accessSync, constants } from 'node:fs';
 
@@ -23,9 +23,14 @@ export function findStty(): string {
   return findSystemProgram('stty', 'coreutils');
 }
 
-function findSystemProgram(name: string, packageName: string): string {
+/** The program's absolute path in the system directories; undefined when none has it. */
+export function systemProgram(name: string): string | undefined {
   if (!found.has(name)) found.set(name, DIRECTORIES.map((directory) => `${directory}/${name}`).find(isExecutable));
-  const path = found.get(name);
+  return found.get(name);
+}
+
+function findSystemProgram(name: string, packageName: string): string {
+  const path = systemProgram(name);
   if (path === undefined) throw new CommandLaunchError('ENOENT', `console stdin needs ${name} (${packageName}), which is missing`);
   return path;
 }

@@ -4,13 +4,13 @@
  * (krb5-apreq.ts), the latter checked against MIT's own acceptor (python3-gssapi).
  */
 import { access, readFile } from 'node:fs/promises';
-import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KdcCommandError, locateKrb5Binaries, startKdc, type RunningKdc } from '../support/kdc.js';
 import { buildApReq, kerberosTimeText, readApRep } from '../support/krb5-apreq.js';
 import { findCredential, principalText, readCcache } from '../support/krb5-ccache.js';
 import { asRecord, runPythonJson } from '../support/python-client.js';
+import { canConnect } from '../support/port-probe.js';
 
 const ALICE = { name: 'alice', password: 'Alice-Krb5 pa55!' };
 const BOB = { name: 'bob', password: 'B0b-krb5' };
@@ -284,16 +284,7 @@ describe('stop', () => {
     await access(other.krb5Conf);
     await other.stop();
     await expect(access(other.dir)).rejects.toThrow();
-    const connected = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => {
-        resolve(false);
-      });
-    });
+    const connected = await canConnect(port);
     expect(connected).toBe(false);
   });
 

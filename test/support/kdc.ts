@@ -15,9 +15,10 @@ import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { constants as fsConstants, rmSync } from 'node:fs';
-import { createConnection, createServer, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { canConnect } from './port-probe.js';
 import { waitForExit } from './child-exit.js';
 
 export interface KdcUser {
@@ -268,20 +269,6 @@ async function pickPort(): Promise<number> {
     }
   }
   throw new Error('could not find a port free for both UDP and TCP on 127.0.0.1');
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
 }
 
 function sleep(ms: number): Promise<void> {
