@@ -19,10 +19,6 @@ export class HostServer {
 
   constructor(private readonly reply: (message: FromHost) => void) {}
 
-  get shellCount(): number {
-    return this.shells.size;
-  }
-
   handle(message: ToHost): void {
     if (message.op === 'cancel') {
       this.receives.get(message.id)?.abort();

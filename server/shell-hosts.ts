@@ -54,12 +54,6 @@ export class ShellHosts {
     return this.hosts.size;
   }
 
-  /** The pids of the running hosts (for the log, tests and benchmarks). */
-  async pids(): Promise<number[]> {
-    const hosts = await Promise.all([...this.hosts.values()].map((entry) => entry.started.catch(() => undefined)));
-    return hosts.flatMap((host) => (host?.pid === undefined ? [] : [host.pid]));
-  }
-
   /** Opens a shell in the owner's host, starting the host first if the owner has none. */
   async openShell(owner: HostOwner, shellId: string, settings: ShellSettings): Promise<RemoteShell> {
     const entry = this.entryFor(owner);

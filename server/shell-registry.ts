@@ -1,4 +1,5 @@
 import type { ShellHandle } from '../shell/index.js';
+import type { StreamCompression } from './stream-compression.js';
 import { WsmanFault } from '../protocol/wsman/fault.js';
 import type { Logger } from './logger.js';
 import { sameAccount } from './principal.js';
@@ -12,6 +13,8 @@ export interface ShellRecord {
   readonly name: string | undefined;
   readonly inputStreams: readonly string[];
   readonly outputStreams: readonly string[];
+  /** rsp:CompressionType from the Create: Send and Receive payloads travel xpress-framed. */
+  readonly compression?: StreamCompression | undefined;
   readonly idleTimeoutMs: number;
   /** Deleted at this age whatever it is doing (Lifetime, capped by Winrs.MaxShellRunTime). */
   readonly lifetimeMs: number;

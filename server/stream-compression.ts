@@ -1,29 +1,23 @@
 /**
  * `rsp:CompressionType` (xpress) for a shell: asked for on Create, it means every Send payload
  * arrives in the xpress framing and every Receive payload must go back in it
- * (protocol/winrs/xpress-framing.ts). Kept beside the shell record rather than in it, so that the
- * handlers need one call each.
+ * (protocol/winrs/xpress-framing.ts). The shell record carries the choice; the handlers make one
+ * call each.
  */
 import { decodeXpressStream, encodeXpressStream, XpressError } from '../protocol/winrs/xpress-framing.js';
 import { WsmanFault } from '../protocol/wsman/fault.js';
 import type { ShellRecord } from './shell-registry.js';
 
-type Compression = 'xpress';
-
-const compressedShells = new WeakMap<ShellRecord, Compression>();
+export type StreamCompression = 'xpress';
 
 /**
  * The compression a Create asks for, checked before anything is created. Only `xpress` exists;
  * anything else is refused (with InvalidParameter: which fault Windows gives is unverified).
  */
-export function requestedCompression(compressionType: string | undefined): Compression | undefined {
+export function requestedCompression(compressionType: string | undefined): StreamCompression | undefined {
   if (compressionType === undefined || compressionType === '') return undefined;
   if (compressionType.toLowerCase() === 'xpress') return 'xpress';
   throw new WsmanFault('invalidParameter', [], `CompressionType '${compressionType}'`);
-}
-
-export function rememberCompression(record: ShellRecord, compression: Compression | undefined): void {
-  if (compression !== undefined) compressedShells.set(record, compression);
 }
 
 /**
@@ -31,7 +25,7 @@ export function rememberCompression(record: ShellRecord, compression: Compressio
  * bytes (a compressed chunk of a few bytes can claim 64 KiB; this bounds what one Send can cost).
  */
 export function decodeInput(record: ShellRecord, data: Buffer, limit: number): Buffer {
-  if (!compressedShells.has(record) || data.length === 0) return data;
+  if (record.compression === undefined || data.length === 0) return data;
   try {
     return decodeXpressStream(data, limit);
   } catch (error) {
@@ -42,5 +36,5 @@ export function decodeInput(record: ShellRecord, data: Buffer, limit: number): B
 
 /** A Receive payload as the client expects it: in the xpress framing when the shell asked for it. */
 export function encodeOutput(record: ShellRecord, data: Buffer): Buffer {
-  return compressedShells.has(record) && data.length > 0 ? encodeXpressStream(data) : data;
+  return record.compression !== undefined && data.length > 0 ? encodeXpressStream(data) : data;
 }

@@ -3,10 +3,12 @@ import { recordedOperation } from '../events/operation-names.js';
 import { responseAction } from '../protocol/wsman/actions.js';
 import { pluginFor } from '../protocol/winrs/plugin.js';
 import { faultAction, faultTexts, WsmanFault, writeFaultBody } from '../protocol/wsman/fault.js';
+import { DEFAULT_FAULT_LANGUAGE } from '../protocol/wsman/fault-language.js';
 import { writeIdentifyResponse, type IdentifyFacts } from '../protocol/wsman/identify.js';
 import { parseRequest, type WsmanRequest } from '../protocol/wsman/request.js';
 import { writeEnvelope } from '../protocol/wsman/response.js';
 import { HANDLERS, type ServiceState } from './handlers/index.js';
+import { maxEnvelopeBytes } from './handlers/limits.js';
 import type { Logger } from './logger.js';
 import type { Principal } from './principal.js';
 import { HostDiedError, HostTimeoutError } from '../host/errors.js';
@@ -38,7 +40,7 @@ export interface DispatcherSettings {
   readonly identify: Omit<IdentifyFacts, 'authenticated' | 'transport'>;
 }
 
-const DEFAULT_LANG = 'en-US';
+const DEFAULT_LANG = DEFAULT_FAULT_LANGUAGE;
 const LANG_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
 
 /** Decodes one envelope, runs its handler and encodes the reply; every failure becomes a fault. */
@@ -89,8 +91,12 @@ export async function dispatchEnvelope(
       { action: responseAction(action), messageId: newMessageId(), relatesTo: request.messageId, lang: langOf(request) },
       body,
     );
-    const limit = maxResponseBytes(request, service);
-    if (Buffer.byteLength(xml) > limit) throw new WsmanFault('responseTooLarge', [], `${Buffer.byteLength(xml)} > ${limit}`);
+    const limit = maxEnvelopeBytes(request, service.config);
+    // UTF-8 takes at most three bytes per UTF-16 unit: most replies need no byte count at all.
+    if (xml.length * 3 > limit) {
+      const bytes = Buffer.byteLength(xml);
+      if (bytes > limit) throw new WsmanFault('responseTooLarge', [], `${bytes} > ${limit}`);
+    }
     return ok(request, xml);
   } catch (error) {
     const fault = error instanceof WsmanFault ? error : unexpected(error, input.log);
@@ -145,11 +151,6 @@ function unexpected(error: unknown, log: Logger): WsmanFault {
   }
   log.error({ err: error }, 'unexpected error while handling a request');
   return new WsmanFault('internalError');
-}
-
-function maxResponseBytes(request: WsmanRequest, service: ServiceState): number {
-  const serviceLimit = service.config['Service.MaxEnvelopeSizekb'] * 1024;
-  return Math.min(request.maxEnvelopeBytes ?? serviceLimit, serviceLimit);
 }
 
 function langOf(request: WsmanRequest): string {

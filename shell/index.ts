@@ -15,7 +15,6 @@ export { CommandLaunchError, ReceiveBusyError, StdinClosedError } from './errors
 export { ShellSession } from './shell-session.js';
 export { systemProgram } from './system-programs.js';
 export {
-  NOT_RECOGNIZED_EXIT_CODE,
   parseRuleNames,
   planLaunch,
   type MappingSettings,

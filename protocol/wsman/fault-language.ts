@@ -14,17 +14,21 @@ export interface TranslatedTexts {
   readonly reason?: string;
 }
 
-/** Translations by language tag (as written in xml:lang), then by fault. Empty: en-US only. */
-const TRANSLATIONS: Readonly<Record<string, Partial<Record<FaultName, TranslatedTexts>>>> = {};
+/** Translations by language tag (as written in xml:lang), then by fault. */
+export type FaultTranslations = Readonly<Record<string, Partial<Record<FaultName, TranslatedTexts>>>>;
+
+/** The translations winrmd has. Empty: en-US only. */
+const TRANSLATIONS: FaultTranslations = {};
 
 /** The language and texts for `fault` when the client asked for `locale`. */
 export function translationFor(
   fault: FaultName,
   locale: string | undefined,
+  translations: FaultTranslations = TRANSLATIONS,
 ): { readonly lang: string; readonly texts: TranslatedTexts | undefined } {
   if (locale !== undefined) {
     const wanted = locale.toLowerCase();
-    for (const [lang, table] of Object.entries(TRANSLATIONS)) {
+    for (const [lang, table] of Object.entries(translations)) {
       const texts = table[fault];
       if (lang.toLowerCase() === wanted && texts !== undefined) return { lang, texts };
     }

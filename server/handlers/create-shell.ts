@@ -6,7 +6,7 @@ import { parseShellCreate, writeShellCreated } from '../../protocol/winrs/shell-
 import { RESOURCE_URI } from '../../protocol/winrs/uris.js';
 import type { RemoteShell } from '../../host/remote-shell.js';
 import type { ShellRecord } from '../shell-registry.js';
-import { rememberCompression, requestedCompression } from '../stream-compression.js';
+import { requestedCompression } from '../stream-compression.js';
 import type { HandlerContext } from './context.js';
 import { describeShell } from './describe-shell.js';
 import { loginPrelude, shellAccountFor } from './shell-account.js';
@@ -52,6 +52,7 @@ export async function createShell(ctx: HandlerContext): Promise<string> {
     name: create.name,
     inputStreams: create.inputStreams,
     outputStreams: create.outputStreams,
+    compression,
     // The client may ask for less than the service allows, never more.
     idleTimeoutMs: Math.min(create.idleTimeoutMs ?? Infinity, config['Winrs.IdleTimeout']),
     lifetimeMs: Math.min(create.lifetimeMs ?? Infinity, config['Winrs.MaxShellRunTime']),
@@ -66,7 +67,6 @@ export async function createShell(ctx: HandlerContext): Promise<string> {
     await shells.delete(shellId, 'shell host ended');
     throw new WsmanFault('hostFailed', [], `the shell host of ${ctx.principal.name} ended while ${shellId} was created`);
   }
-  rememberCompression(record, compression);
   ctx.log.info(
     { event: 'shell-created', shellId, user: ctx.principal.name, osUser: account.osUser, uid: account.uid, remoteAddress: ctx.clientIp, resourceUri: record.resourceUri },
     'shell created',

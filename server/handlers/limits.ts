@@ -1,3 +1,5 @@
+import type { Config } from '../../config/index.js';
+import type { WsmanRequest } from '../../protocol/wsman/request.js';
 import type { HandlerContext } from './context.js';
 
 /** OperationTimeout as asked, never beyond Service.MaxTimeoutms, which is also the default. */
@@ -8,6 +10,11 @@ export function effectiveTimeoutMs(ctx: HandlerContext): number {
 
 /** The largest response allowed: the client's MaxEnvelopeSize, within the service's own limit. */
 export function effectiveMaxEnvelopeBytes(ctx: HandlerContext): number {
-  const serviceLimit = ctx.service.config['Service.MaxEnvelopeSizekb'] * 1024;
-  return Math.min(ctx.request.maxEnvelopeBytes ?? serviceLimit, serviceLimit);
+  return maxEnvelopeBytes(ctx.request, ctx.service.config);
+}
+
+/** The same limit for the dispatcher, which checks every reply before a handler's context exists. */
+export function maxEnvelopeBytes(request: WsmanRequest, config: Config): number {
+  const serviceLimit = config['Service.MaxEnvelopeSizekb'] * 1024;
+  return Math.min(request.maxEnvelopeBytes ?? serviceLimit, serviceLimit);
 }
