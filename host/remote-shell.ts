@@ -5,6 +5,7 @@
  * synchronous and cost no round trip.
  */
 import type { CommandHandle, CommandLaunch, CommandOutput, OutputStreamName, ShellHandle, ShellSettings, ShellSignal } from '../shell/types.js';
+import { CommandTable } from '../shell/command-table.js';
 import type { HostClient } from './host-client.js';
 
 /** Deadlines for operations that do not wait for output: a healthy host answers in milliseconds. */
@@ -23,8 +24,7 @@ export interface ProxyDeadlines {
 export const DEFAULT_DEADLINES: ProxyDeadlines = { startMs: 30_000, writeMs: 120_000, operationMs: 30_000 };
 
 export class RemoteShell implements ShellHandle {
-  private readonly commands = new Map<string, RemoteCommand>();
-  private readonly starting = new Set<string>();
+  private readonly commands: CommandTable<RemoteCommand>;
   private closing: Promise<void> | undefined;
   /** Called once the shell is closed (its owner's bookkeeping: server/shell-hosts.ts). */
   onClosed: (() => void) | undefined;
@@ -34,7 +34,9 @@ export class RemoteShell implements ShellHandle {
     readonly settings: ShellSettings,
     private readonly host: HostClient,
     private readonly deadlines: ProxyDeadlines = DEFAULT_DEADLINES,
-  ) {}
+  ) {
+    this.commands = new CommandTable(id);
+  }
 
   /** Opens the shell in the host; the proxy is usable once this resolves. */
   static async open(id: string, settings: ShellSettings, host: HostClient, deadlines: ProxyDeadlines = DEFAULT_DEADLINES): Promise<RemoteShell> {
@@ -49,13 +51,11 @@ export class RemoteShell implements ShellHandle {
 
   /** The process groups (leader pids) of the shell's commands, to end them if the host cannot. */
   processGroups(): number[] {
-    return [...this.commands.values()].map((command) => command.pid);
+    return this.commands.all().map((command) => command.pid);
   }
 
   get commandCount(): number {
-    let count = 0;
-    for (const command of this.commands.values()) if (!command.isFinished) count += 1;
-    return count;
+    return this.commands.unfinishedCount;
   }
 
   isClosed(): boolean {
@@ -63,29 +63,26 @@ export class RemoteShell implements ShellHandle {
   }
 
   async startCommand(commandId: string, launch: CommandLaunch): Promise<CommandHandle> {
-    const key = keyOf(commandId);
     if (this.isClosed()) throw new Error(`shell ${this.id} is closed`);
-    if (this.commands.has(key) || this.starting.has(key)) throw new Error(`command ${commandId} already exists in shell ${this.id}`);
-    this.starting.add(key);
+    const release = this.commands.reserve(commandId);
     try {
       const { pid } = await this.host.request({ op: 'startCommand', shellId: this.id, commandId, launch }, { deadlineMs: this.deadlines.startMs });
       const command = new RemoteCommand(this.id, commandId, pid, this.host, this.deadlines);
       // The host kills the command itself if its shell was closed meanwhile; forget it here too.
       if (this.isClosed()) throw new Error(`shell ${this.id} is closed`);
-      this.commands.set(key, command);
+      this.commands.set(commandId, command);
       return command;
     } finally {
-      this.starting.delete(key);
+      release();
     }
   }
 
   command(id: string): CommandHandle | undefined {
-    return this.commands.get(keyOf(id));
+    return this.commands.get(id);
   }
 
   async removeCommand(id: string): Promise<void> {
-    const key = keyOf(id);
-    if (!this.commands.delete(key)) return;
+    if (this.commands.take(id) === undefined) return;
     await this.host.request({ op: 'removeCommand', shellId: this.id, commandId: id }, { deadlineMs: this.deadlines.operationMs });
   }
 
@@ -102,7 +99,7 @@ export class RemoteShell implements ShellHandle {
         // A host that dies or hangs while closing is ended by its owner (server/shell-hosts.ts).
       });
     } finally {
-      this.commands.clear();
+      this.commands.takeAll();
       this.onClosed?.();
     }
   }
@@ -150,10 +147,6 @@ export class RemoteCommand implements CommandHandle {
 function asBuffers(output: CommandOutput): CommandOutput {
   if (output.chunks.every((chunk) => Buffer.isBuffer(chunk.data))) return output;
   return { ...output, chunks: output.chunks.map((chunk) => ({ stream: chunk.stream, data: Buffer.from(chunk.data) })) };
-}
-
-function keyOf(id: string): string {
-  return id.toLowerCase();
 }
 
 function ignore(): void {
