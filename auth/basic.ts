@@ -1,3 +1,5 @@
+import { decodeStrictBase64 } from './base64.js';
+
 /** RFC 7617 Basic credentials, as WinRM clients send them on every request. */
 export interface BasicCredentials {
   readonly userName: string;
@@ -6,9 +8,8 @@ export interface BasicCredentials {
 
 /** Parses the value after `Basic `; undefined when it is not base64 of `user:password`. */
 export function parseBasicCredentials(token: string): BasicCredentials | undefined {
-  const trimmed = token.trim();
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)) return undefined;
-  const decoded = Buffer.from(trimmed, 'base64').toString('utf8');
+  const decoded = decodeStrictBase64(token.trim())?.toString('utf8');
+  if (decoded === undefined) return undefined;
   const colon = decoded.indexOf(':');
   if (colon <= 0) return undefined;
   return { userName: decoded.slice(0, colon), password: decoded.slice(colon + 1) };

@@ -3,6 +3,7 @@
  * parameters travel with each hash and can be raised later without breaking old entries.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { decodeStrictBase64 } from './base64.js';
 
 const N = 16384;
 const R = 8;
@@ -58,9 +59,8 @@ function parseInteger(text: string | undefined, max: number): number | undefined
 function parseBase64(text: string | undefined, minBytes: number, maxBytes: number): Buffer | undefined {
   // Buffer.from silently skips junk characters; insisting on the canonical form rejects a corrupted
   // entry instead of verifying against something else.
-  if (text === undefined || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return undefined;
-  const bytes = Buffer.from(text, 'base64');
-  if (bytes.toString('base64') !== text || bytes.length < minBytes || bytes.length > maxBytes) return undefined;
+  const bytes = text === undefined ? undefined : decodeStrictBase64(text);
+  if (bytes === undefined || bytes.toString('base64') !== text || bytes.length < minBytes || bytes.length > maxBytes) return undefined;
   return bytes;
 }
 

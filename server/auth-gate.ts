@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeStrictBase64 } from '../auth/base64.js';
 import { localAccountName, parseBasicCredentials } from '../auth/basic.js';
 import { mayUseRemoteManagement } from '../auth/authorize.js';
 import { CONFIG_KEYS } from '../config/keys.js';
@@ -137,7 +138,7 @@ export class AuthGate {
 
   private async handshake(scheme: ContextScheme, token: string, attempt: AuthAttempt): Promise<AuthDecision> {
     const connection = attempt.connection;
-    const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(token) ? Buffer.from(token, 'base64') : Buffer.alloc(0);
+    const bytes = decodeStrictBase64(token) ?? Buffer.alloc(0);
     if (bytes.length === 0) {
       connection.reset();
       return this.deny(`empty or malformed ${scheme} token`);
