@@ -37,8 +37,12 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   log.info({ event: 'stopping', signal }, 'winrmd stopping');
   await endpoint.close();
   log.info({ event: 'stopped' }, 'winrmd stopped: every shell, command and shell host has ended');
-  // The logger writes synchronously to stdout; flush() is for a destination that buffers.
-  log.flush();
+  // The logger writes asynchronously (server/logger.ts): what is still buffered goes out now.
+  await new Promise<void>((resolve) => {
+    log.flush(() => {
+      resolve();
+    });
+  });
   return 0;
 }
 

@@ -5,7 +5,7 @@
 import { CommandLaunchError, ReceiveBusyError, StdinClosedError } from '../shell/errors.js';
 import { ShellSession } from '../shell/shell-session.js';
 import type { CommandProcess } from '../shell/command-process.js';
-import type { FromHost, HostOperation, HostResults, ToHost, WireError } from './protocol.js';
+import { asBuffers, type FromHost, type HostOperation, type HostResults, type ToHost, type WireError } from './protocol.js';
 
 /** Why a request found nothing to act on: the listener's mirror and the host disagree. */
 export class UnknownTargetError extends Error {
@@ -69,6 +69,10 @@ export class HostServer {
         return undefined;
       case 'signal':
         this.command(request.shellId, request.commandId).signal(request.signal);
+        return undefined;
+      case 'unreceive':
+        // A command removed meanwhile has nobody to deliver the output to.
+        this.shell(request.shellId).command(request.commandId)?.restore(asBuffers(request.output));
         return undefined;
       case 'receive': {
         const command = this.command(request.shellId, request.commandId);

@@ -22,7 +22,9 @@ export type HostOperation =
       readonly streams: readonly OutputStreamName[];
       readonly maxBytes: number;
       readonly runOverheadBytes: number;
-    };
+    }
+  /** Output a Receive took that the client never got: the host queues it again in front. */
+  | { readonly op: 'unreceive'; readonly shellId: string; readonly commandId: string; readonly output: CommandOutput };
 
 export type HostRequest = HostOperation & { readonly id: number };
 
@@ -44,6 +46,7 @@ export interface HostResults {
   endInput: undefined;
   signal: undefined;
   receive: CommandOutput;
+  unreceive: undefined;
 }
 
 /** A failure as it crosses the channel: the error's class name, errno code and client-safe message. */
@@ -69,4 +72,13 @@ export function isReply(message: unknown): message is FromHost {
 
 export function isReady(message: unknown): message is HostReady {
   return typeof message === 'object' && message !== null && 'ready' in message && message.ready === true;
+}
+
+/** Structured clone may hand back a Buffer as a plain Uint8Array; the code on both sides needs Buffers. */
+export function asBuffers(output: CommandOutput): CommandOutput {
+  if (output.chunks.every((chunk) => Buffer.isBuffer(chunk.data))) return output;
+  return {
+    ...output,
+    chunks: output.chunks.map((chunk) => ({ stream: chunk.stream, data: Buffer.from(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength) })),
+  };
 }

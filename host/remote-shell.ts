@@ -6,7 +6,10 @@
  */
 import type { CommandHandle, CommandLaunch, CommandOutput, OutputStreamName, ShellHandle, ShellSettings, ShellSignal } from '../shell/types.js';
 import { CommandTable } from '../shell/command-table.js';
+import { ReceiveBusyError } from '../shell/errors.js';
 import type { HostClient } from './host-client.js';
+import { asBuffers } from './protocol.js';
+import { ReadAhead, type ReceiveParameters } from './read-ahead.js';
 
 /** Deadlines for operations that do not wait for output: a healthy host answers in milliseconds. */
 export interface ProxyDeadlines {
@@ -82,7 +85,9 @@ export class RemoteShell implements ShellHandle {
   }
 
   async removeCommand(id: string): Promise<void> {
-    if (this.commands.take(id) === undefined) return;
+    const command = this.commands.take(id);
+    if (command === undefined) return;
+    command.dropReadAhead();
     await this.host.request({ op: 'removeCommand', shellId: this.id, commandId: id }, { deadlineMs: this.deadlines.operationMs });
   }
 
@@ -99,7 +104,7 @@ export class RemoteShell implements ShellHandle {
         // A host that dies or hangs while closing is ended by its owner (server/shell-hosts.ts).
       });
     } finally {
-      this.commands.takeAll();
+      for (const command of this.commands.takeAll()) command.dropReadAhead();
       this.onClosed?.();
     }
   }
@@ -107,6 +112,10 @@ export class RemoteShell implements ShellHandle {
 
 export class RemoteCommand implements CommandHandle {
   private finished = false;
+  /** The next Receive, asked of the host early (read-ahead.ts). */
+  private ahead: ReadAhead | undefined;
+  private dropped = false;
+  private receiving = false;
 
   constructor(
     private readonly shellId: string,
@@ -134,19 +143,47 @@ export class RemoteCommand implements CommandHandle {
   }
 
   async receive(streams: ReadonlySet<OutputStreamName>, maxBytes: number, abort: AbortSignal, runOverheadBytes = 0): Promise<CommandOutput> {
+    // The host refuses a second waiting Receive too; refusing it here also keeps one from slipping
+    // in while a withdrawn read-ahead is on its way back.
+    if (this.receiving) throw new ReceiveBusyError(this.id);
+    this.receiving = true;
+    const wanted = { streams, maxBytes, runOverheadBytes };
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    let output: CommandOutput;
+    try {
+      if (ahead === undefined) {
+        output = await this.fetch(wanted, abort);
+      } else if (ahead.fits(wanted)) {
+        output = await ahead.adopt(abort);
+      } else {
+        const taken = await ahead.withdraw();
+        // Sent before the Receive below, and the channel keeps order: the host has it back in time.
+        if (taken !== undefined) this.host.request({ op: 'unreceive', shellId: this.shellId, commandId: this.id, output: taken }).catch(ignore);
+        output = await this.fetch(wanted, abort);
+      }
+    } finally {
+      this.receiving = false;
+    }
+    if (output.exitCode !== undefined) this.finished = true;
+    else if (output.chunks.length > 0 && !this.dropped) this.ahead = new ReadAhead(wanted, (parameters, signal) => this.fetch(parameters, signal));
+    return output;
+  }
+
+  /** The command is being removed: nothing read ahead for it will be asked for. */
+  dropReadAhead(): void {
+    this.dropped = true;
+    this.ahead?.drop();
+    this.ahead = undefined;
+  }
+
+  private async fetch({ streams, maxBytes, runOverheadBytes }: ReceiveParameters, abort: AbortSignal): Promise<CommandOutput> {
     const output = await this.host.request(
       { op: 'receive', shellId: this.shellId, commandId: this.id, streams: [...streams], maxBytes, runOverheadBytes },
       { abort },
     );
-    if (output.exitCode !== undefined) this.finished = true;
     return asBuffers(output);
   }
-}
-
-/** Structured clone may hand back a Uint8Array; the handlers need Buffers (base64). */
-function asBuffers(output: CommandOutput): CommandOutput {
-  if (output.chunks.every((chunk) => Buffer.isBuffer(chunk.data))) return output;
-  return { ...output, chunks: output.chunks.map((chunk) => ({ stream: chunk.stream, data: Buffer.from(chunk.data) })) };
 }
 
 function ignore(): void {

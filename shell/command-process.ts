@@ -181,6 +181,18 @@ export class CommandProcess {
   }
 
   /**
+   * Takes back what a Receive handed out but the client never got (see OutputBuffer.restore): the
+   * data goes in front again, and its ends and exit code will be reported again.
+   */
+  restore(output: CommandOutput): void {
+    if (this.killed) return;
+    this.output.restore(output);
+    if (output.exitCode !== undefined) this.statusReported = false;
+    this.pauseIfFull();
+    this.wake();
+  }
+
+  /**
    * Kills the whole process group and forgets its output; resolves once the process has exited.
    * The group is signalled even when the leader is already gone, since what it left running in the
    * background is still in the group.
@@ -221,13 +233,19 @@ export class CommandProcess {
   private onData(stream: OutputStreamName, data: Buffer): void {
     if (this.killed) return;
     this.output.append(stream, data);
-    // Pausing both pipes makes the command block on a full pipe instead of growing our memory;
-    // the one read already in hand is kept, so nothing is lost.
+    this.pauseIfFull();
+    this.wake();
+  }
+
+  /**
+   * Pausing both pipes makes the command block on a full pipe instead of growing our memory; the
+   * one read already in hand is kept, so nothing is lost.
+   */
+  private pauseIfFull(): void {
     if (!this.paused && this.output.bytes > this.maxBufferedBytes) {
       this.paused = true;
       for (const name of OUTPUT_STREAMS) this.child[name].pause();
     }
-    this.wake();
   }
 
   /** Resuming only below half the bound avoids pausing and resuming on every small Receive. */

@@ -34,6 +34,13 @@ class StreamQueue {
     this.bytes += piece.data.length;
   }
 
+  /** Puts a piece back in front of the line (see OutputBuffer.restore). */
+  unshift(piece: Piece): void {
+    if (this.head > 0) this.pieces[--this.head] = piece;
+    else this.pieces.unshift(piece);
+    this.bytes += piece.data.length;
+  }
+
   /** Takes up to `limit` bytes of the first piece; a remainder stays first in line. */
   takeFromFirst(limit: number): Buffer | undefined {
     const piece = this.first;
@@ -67,8 +74,8 @@ class StreamQueue {
 }
 
 export interface TakenOutput {
-  readonly chunks: OutputChunk[];
-  readonly endedStreams: OutputStreamName[];
+  readonly chunks: readonly OutputChunk[];
+  readonly endedStreams: readonly OutputStreamName[];
 }
 
 export class OutputBuffer {
@@ -77,6 +84,8 @@ export class OutputBuffer {
     stderr: new StreamQueue(),
   };
   private nextSeq = 0;
+  /** Restored output goes before everything queued, so its sequence numbers count down from here. */
+  private frontSeq = -1;
 
   /** Unreceived bytes of both streams together: what the backpressure bound applies to. */
   get bytes(): number {
@@ -100,6 +109,20 @@ export class OutputBuffer {
 
   close(stream: OutputStreamName): void {
     this.queues[stream].closed = true;
+  }
+
+  /**
+   * Gives back what a take() handed out but nobody delivered (a Receive read ahead for a client that
+   * then asked for something else, host/read-ahead.ts): it goes in front of everything queued since,
+   * in its own order, and the ends it reported are reported again.
+   */
+  restore(taken: TakenOutput): void {
+    for (let i = taken.chunks.length - 1; i >= 0; i--) {
+      const chunk = taken.chunks[i];
+      if (chunk === undefined || chunk.data.length === 0) continue;
+      this.queues[chunk.stream].unshift({ seq: this.frontSeq--, data: chunk.data });
+    }
+    for (const name of taken.endedStreams) this.queues[name].endReported = false;
   }
 
   /** Forgets all unreceived output, e.g. when the command is killed and nobody will ask for it. */

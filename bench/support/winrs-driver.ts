@@ -1,14 +1,15 @@
 /**
  * The WinRS calls a client makes to run one command and collect its output, over any SoapTransport.
  * Requests come from the test client's envelope builder. Receive replies are read with a few
- * regular expressions instead of an XML parser: a full parse of every ~150 KB reply would be client
+ * regular expressions and indexOf instead of an XML parser: a full parse of every ~150 KB reply would be client
  * cost that swamps the difference between the transports being compared.
  */
 import { ACTION, TIMED_OUT_CODE, buildEnvelope, escapeXml, parseXml, path, text, type EnvelopeOptions } from '../../test/support/wsman-xml.js';
 import type { SoapTransport } from './soap-transports.js';
 
 const SIGNAL_TERMINATE = 'http://schemas.microsoft.com/wbem/wsman/1/windows/shell/signal/terminate';
-const STREAM = /<(?:[\w-]+:)?Stream\b([^>]*)>([^<]*)<\/(?:[\w-]+:)?Stream>/g;
+/** A Stream start tag; its base64 content is skipped with indexOf, never scanned by a pattern. */
+const STREAM_START = /<(?:[\w-]+:)?Stream\b([^>]*)>/g;
 const DONE = /<(?:[\w-]+:)?CommandState\b[^>]*State="[^"]*\/CommandState\/Done"/;
 const EXIT_CODE = /<(?:[\w-]+:)?ExitCode>(-?\d+)</;
 
@@ -77,15 +78,37 @@ export async function drainOutput(transport: SoapTransport, shellId: string, com
     if (reply.status === 500 && reply.text.includes(String(TIMED_OUT_CODE))) continue;
     if (reply.status !== 200) throw new Error(`Receive: HTTP ${reply.status}: ${reply.text.slice(0, 300)}`);
     soapBytes += Buffer.byteLength(reply.text, 'utf8');
-    for (const match of reply.text.matchAll(STREAM)) {
-      // byteLength of base64 is the decoded size, without decoding.
-      if (/\bName="stdout"/.test(match[1] ?? '')) stdoutBytes += Buffer.byteLength(match[2] ?? '', 'base64');
-    }
-    if (DONE.test(reply.text)) {
-      const exitCode = Number(EXIT_CODE.exec(reply.text)?.[1] ?? Number.NaN);
+    const { stdoutBase64Bytes, rest } = scanStreams(reply.text);
+    stdoutBytes += stdoutBase64Bytes;
+    if (DONE.test(rest)) {
+      const exitCode = Number(EXIT_CODE.exec(rest)?.[1] ?? Number.NaN);
       return { stdoutBytes, soapBytes, exitCode };
     }
   }
+}
+
+/**
+ * The decoded size of the stdout Streams of a ReceiveResponse, and the text after the last Stream
+ * (where CommandState is). Linear in the reply and cheap: the client must not be what is measured.
+ */
+function scanStreams(xml: string): { stdoutBase64Bytes: number; rest: string } {
+  let bytes = 0;
+  let end = 0;
+  STREAM_START.lastIndex = 0;
+  for (let match = STREAM_START.exec(xml); match !== null; match = STREAM_START.exec(xml)) {
+    const contentStart = STREAM_START.lastIndex;
+    if (match[1]?.endsWith('/') === true) {
+      end = contentStart;
+      continue;
+    }
+    const contentEnd = xml.indexOf('<', contentStart);
+    if (contentEnd < 0) break;
+    // byteLength of base64 is the decoded size, without decoding.
+    if (/\bName="stdout"/.test(match[1] ?? '')) bytes += Buffer.byteLength(xml.slice(contentStart, contentEnd), 'base64');
+    end = contentEnd;
+    STREAM_START.lastIndex = contentEnd;
+  }
+  return { stdoutBase64Bytes: bytes, rest: xml.slice(end) };
 }
 
 /** [MS-WSMV 3.1.4.14]: a client ends every command with Signal terminate. */

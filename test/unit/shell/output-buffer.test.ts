@@ -47,3 +47,31 @@ describe('OutputBuffer.take', () => {
     expect(buffer.isDrainedFor(BOTH)).toBe(false);
   });
 });
+
+describe('OutputBuffer.restore', () => {
+  it('puts taken output back in front of what came since, in its order, and reports its ends again', () => {
+    const buffer = new OutputBuffer();
+    buffer.append('stdout', Buffer.from('a'));
+    buffer.append('stderr', Buffer.from('E'));
+    buffer.append('stdout', Buffer.from('b'));
+    buffer.close('stderr');
+    const taken = buffer.take(BOTH, 100);
+    expect(taken.endedStreams).toEqual(['stderr']);
+    buffer.append('stdout', Buffer.from('c'));
+    buffer.restore(taken);
+    const again = buffer.take(BOTH, 100);
+    expect(again.chunks.map((c) => `${c.stream}:${c.data.toString()}`)).toEqual(['stdout:a', 'stderr:E', 'stdout:bc']);
+    expect(again.endedStreams).toEqual(['stderr']);
+    expect(buffer.bytes).toBe(0);
+  });
+
+  it('keeps the order of two restores: the later one goes in front, as it was taken first', () => {
+    const buffer = new OutputBuffer();
+    for (const letter of 'abcd') buffer.append('stdout', Buffer.from(letter));
+    const first = buffer.take(new Set(['stdout'] as const), 2);
+    const second = buffer.take(new Set(['stdout'] as const), 1);
+    buffer.restore(second);
+    buffer.restore(first);
+    expect(buffer.take(BOTH, 100).chunks.map((c) => c.data.toString()).join('')).toBe('abcd');
+  });
+});

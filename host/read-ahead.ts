@@ -1,0 +1,76 @@
+/**
+ * Receive read-ahead, in the listener: as soon as a Receive has been answered with output, the next
+ * one is asked of the shell host with the same parameters, so that the host's work and the transfer
+ * over its channel overlap the client's round trip instead of following it. A client sends one
+ * Receive per command at a time, so without this each chunk of a large output waits for two round
+ * trips in a row: the client's and the host's.
+ *
+ * The next Receive takes the early answer when it asks for the same streams with at least the same
+ * room. Any other Receive withdraws it: what it took is given back to the host ('unreceive'), in
+ * front of the queue, so the client still gets every byte in order, and every end and exit code once.
+ */
+import type { CommandOutput, OutputStreamName } from '../shell/types.js';
+
+export interface ReceiveParameters {
+  readonly streams: ReadonlySet<OutputStreamName>;
+  readonly maxBytes: number;
+  readonly runOverheadBytes: number;
+}
+
+export type ReceiveFetch = (parameters: ReceiveParameters, abort: AbortSignal) => Promise<CommandOutput>;
+
+export class ReadAhead {
+  private readonly cancel = new AbortController();
+  private readonly result: Promise<CommandOutput>;
+
+  constructor(
+    private readonly parameters: ReceiveParameters,
+    fetch: ReceiveFetch,
+  ) {
+    this.result = fetch(parameters, this.cancel.signal);
+    // Settled by whoever adopts or withdraws it, or by nobody when its command goes away first.
+    this.result.catch(() => undefined);
+  }
+
+  /** Whether its answer is one the host could have given to a Receive with `wanted`. */
+  fits(wanted: ReceiveParameters): boolean {
+    const { streams, maxBytes, runOverheadBytes } = this.parameters;
+    return (
+      runOverheadBytes === wanted.runOverheadBytes &&
+      maxBytes <= wanted.maxBytes &&
+      streams.size === wanted.streams.size &&
+      [...streams].every((name) => wanted.streams.has(name))
+    );
+  }
+
+  /** The answer, for a Receive that fits; that Receive's abort makes the host answer at once. */
+  async adopt(abort: AbortSignal): Promise<CommandOutput> {
+    const stop = (): void => {
+      this.cancel.abort();
+    };
+    if (abort.aborted) stop();
+    else abort.addEventListener('abort', stop, { once: true });
+    try {
+      return await this.result;
+    } finally {
+      abort.removeEventListener('abort', stop);
+    }
+  }
+
+  /** Ends it now; resolves with what it took, if anything, for the caller to give back. */
+  async withdraw(): Promise<CommandOutput | undefined> {
+    this.cancel.abort();
+    try {
+      const output = await this.result;
+      return output.chunks.length > 0 || output.endedStreams.length > 0 || output.exitCode !== undefined ? output : undefined;
+    } catch {
+      // The host failed: the Receive that follows learns it from its own request.
+      return undefined;
+    }
+  }
+
+  /** Ends it without waiting: its command is going away, and its output with it. */
+  drop(): void {
+    this.cancel.abort();
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * Receive read-ahead in the listener's command proxy (host/read-ahead.ts): against a scripted host,
+ * which requests go over the channel and when; against a real shell host in this process, that the
+ * client still gets every byte once and in order whatever it asks for.
+ */
+import { describe, expect, it } from 'vitest';
+import { HostClient } from '../../../host/host-client.js';
+import type { ToHost } from '../../../host/protocol.js';
+import { RemoteShell } from '../../../host/remote-shell.js';
+import { inProcessHost } from '../../../host/spawn-host.js';
+import { ReceiveBusyError } from '../../../shell/errors.js';
+import type { CommandHandle, CommandOutput, OutputStreamName } from '../../../shell/types.js';
+
+const SETTINGS = { workingDirectory: '/', environment: {}, interpreter: ['/bin/sh', '-c'], maxBufferedBytes: 1 << 20 };
+const BOTH = new Set<OutputStreamName>(['stdout', 'stderr']);
+const STDOUT = new Set<OutputStreamName>(['stdout']);
+const STDERR = new Set<OutputStreamName>(['stderr']);
+const LAUNCH = { commandLine: 'x', executable: 'x', args: [], skipInterpreter: false };
+
+function output(text: string, exitCode?: number): CommandOutput {
+  return { chunks: text === '' ? [] : [{ stream: 'stdout', data: Buffer.from(text) }], endedStreams: [], exitCode };
+}
+
+/** A proxy for one command whose host is the test: `sent` holds what the proxy asked of it. */
+async function scriptedCommand(): Promise<{ shell: RemoteShell; command: CommandHandle; client: HostClient; sent: ToHost[]; answer: (message: ToHost | undefined, value: unknown) => void }> {
+  const sent: ToHost[] = [];
+  const client = new HostClient((message) => {
+    sent.push(message);
+  });
+  const answer = (message: ToHost | undefined, value: unknown): void => {
+    if (message === undefined) throw new Error('nothing was sent');
+    // The scripted host answers whatever it is asked; the value's type is the test's to get right.
+    client.receive({ id: message.id, ok: true, value: value as undefined });
+  };
+  const opening = RemoteShell.open('S', SETTINGS, client);
+  answer(sent[0], undefined);
+  const shell = await opening;
+  const starting = shell.startCommand('C', LAUNCH);
+  answer(sent[1], { pid: 4321 });
+  return { shell, command: await starting, client, sent, answer };
+}
+
+const ops = (sent: readonly ToHost[]): string[] => sent.map((m) => m.op);
+const never = new AbortController().signal;
+
+describe('Receive read-ahead', () => {
+  it('asks the host for the next output as soon as a Receive is answered with some, and hands it to the next Receive', async () => {
+    const { command, sent, answer } = await scriptedCommand();
+    const first = command.receive(BOTH, 1000, never);
+    answer(sent.at(-1), output('one'));
+    expect((await first).chunks[0]?.data.toString()).toBe('one');
+    // The read-ahead went out before any second Receive from the client.
+    expect(ops(sent).slice(2)).toEqual(['receive', 'receive']);
+    answer(sent.at(-1), output('two'));
+    const sentBefore = sent.length;
+    const second = await command.receive(BOTH, 1000, never);
+    expect(second.chunks[0]?.data.toString()).toBe('two');
+    expect(sent.length).toBe(sentBefore + 1); // only the next read-ahead
+  });
+
+  it('does not read ahead once the exit code is out, nor after a Receive that brought nothing', async () => {
+    const done = await scriptedCommand();
+    const last = done.command.receive(BOTH, 1000, never);
+    done.answer(done.sent.at(-1), output('bye', 0));
+    await last;
+    expect(ops(done.sent).slice(2)).toEqual(['receive']);
+    expect(done.command.isFinished).toBe(true);
+
+    const quiet = await scriptedCommand();
+    const empty = quiet.command.receive(BOTH, 1000, never);
+    quiet.answer(quiet.sent.at(-1), output(''));
+    await empty;
+    expect(ops(quiet.sent).slice(2)).toEqual(['receive']);
+  });
+
+  it('gives back what was read ahead when the next Receive asks for other streams, before asking again', async () => {
+    const { command, sent, answer } = await scriptedCommand();
+    const first = command.receive(BOTH, 1000, never);
+    answer(sent.at(-1), output('one'));
+    await first;
+    const ahead = sent.at(-1);
+    const second = command.receive(STDERR, 1000, never);
+    await Promise.resolve();
+    expect(sent.at(-1)).toEqual({ op: 'cancel', id: ahead?.id });
+    answer(ahead, output('two'));
+    await new Promise((resolve) => setImmediate(resolve));
+    const [unreceive, fresh] = sent.slice(-2);
+    expect(unreceive).toMatchObject({ op: 'unreceive', commandId: 'C', output: output('two') });
+    expect(fresh).toMatchObject({ op: 'receive', streams: ['stderr'] });
+    answer(unreceive, undefined);
+    answer(fresh, { chunks: [{ stream: 'stderr', data: Buffer.from('E') }], endedStreams: [], exitCode: undefined });
+    expect((await second).chunks[0]).toMatchObject({ stream: 'stderr' });
+  });
+
+  it('withdraws a read-ahead that holds more than a smaller Receive may take', async () => {
+    const { command, sent, answer } = await scriptedCommand();
+    const first = command.receive(STDOUT, 1000, never);
+    answer(sent.at(-1), output('one'));
+    await first;
+    const second = command.receive(STDOUT, 10, never);
+    await Promise.resolve();
+    expect(sent.at(-1)?.op).toBe('cancel');
+    answer(sent.at(-2), output(''));
+    await new Promise((resolve) => setImmediate(resolve));
+    // Nothing was taken, so nothing goes back; the Receive asks with its own size.
+    expect(sent.at(-1)).toMatchObject({ op: 'receive', maxBytes: 10 });
+    answer(sent.at(-1), output('x'));
+    await second;
+  });
+
+  it("cancels the read-ahead when the adopting Receive's own wait is over", async () => {
+    const { command, sent, answer } = await scriptedCommand();
+    const first = command.receive(BOTH, 1000, never);
+    answer(sent.at(-1), output('one'));
+    await first;
+    const timeout = new AbortController();
+    const second = command.receive(BOTH, 1000, timeout.signal);
+    timeout.abort();
+    expect(sent.at(-1)).toEqual({ op: 'cancel', id: sent.at(-2)?.id });
+    answer(sent.at(-2), output(''));
+    expect((await second).chunks).toEqual([]);
+  });
+
+  it('refuses a second Receive while one waits, as the host does', async () => {
+    const { command, sent, answer } = await scriptedCommand();
+    const first = command.receive(BOTH, 1000, never);
+    await expect(command.receive(BOTH, 1000, never)).rejects.toBeInstanceOf(ReceiveBusyError);
+    answer(sent.at(-1), output(''));
+    await first;
+  });
+
+  it('drops the read-ahead when the command is removed', async () => {
+    const { shell, command, sent, answer } = await scriptedCommand();
+    const first = command.receive(BOTH, 1000, never);
+    answer(sent.at(-1), output('one'));
+    await first;
+    const ahead = sent.at(-1);
+    const removing = shell.removeCommand('C');
+    expect(ops(sent).slice(-2)).toEqual(['cancel', 'removeCommand']);
+    expect(sent.at(-2)).toEqual({ op: 'cancel', id: ahead?.id });
+    answer(sent.at(-1), undefined);
+    await removing;
+  });
+});
+
+describe('Receive read-ahead with a real shell host', () => {
+  it('delivers every byte once and in order while the Receives change streams and sizes', async () => {
+    const host = await inProcessHost({ runAs: undefined, heapLimitMb: 64 });
+    try {
+      const shell = await RemoteShell.open('S', SETTINGS, host.client);
+      // Numbered lines on stdout and every tenth on stderr, so any loss, repeat or swap shows.
+      const script = 'i=0; while [ $i -lt 3000 ]; do echo "out $i"; [ $((i % 10)) -eq 0 ] && echo "err $i" >&2; i=$((i+1)); done';
+      const command = await shell.startCommand('C', { commandLine: script, executable: '/bin/sh', args: [], skipInterpreter: false });
+      const received: Record<OutputStreamName, Buffer[]> = { stdout: [], stderr: [] };
+      const plan: [ReadonlySet<OutputStreamName>, number][] = [
+        [BOTH, 4000],
+        [BOTH, 4000],
+        [STDOUT, 4000],
+        [BOTH, 700],
+        [STDERR, 4000],
+        [BOTH, 4000],
+      ];
+      let exitCode: number | undefined;
+      for (let i = 0; exitCode === undefined && i < 10_000; i++) {
+        const [streams, size] = plan[i % plan.length] ?? [BOTH, 4000];
+        const reply = await command.receive(streams, size, AbortSignal.timeout(5000));
+        const bytes = reply.chunks.reduce((sum, chunk) => sum + chunk.data.length, 0);
+        expect(bytes).toBeLessThanOrEqual(size);
+        for (const chunk of reply.chunks) {
+          expect(streams.has(chunk.stream)).toBe(true);
+          received[chunk.stream].push(chunk.data);
+        }
+        exitCode = reply.exitCode;
+      }
+      expect(exitCode).toBe(0);
+      const lines = (name: OutputStreamName): string[] => Buffer.concat(received[name]).toString().trimEnd().split('\n');
+      expect(lines('stdout')).toEqual(Array.from({ length: 3000 }, (_, i) => `out ${i}`));
+      expect(lines('stderr')).toEqual(Array.from({ length: 300 }, (_, i) => `err ${i * 10}`));
+      await shell.close();
+    } finally {
+      await host.stop(1000);
+    }
+  });
+});
