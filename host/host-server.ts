@@ -3,6 +3,7 @@
  * driven by the listener's requests. It knows nothing of SOAP; errors go back as WireErrors.
  */
 import { CommandLaunchError, ReceiveBusyError, StdinClosedError } from '../shell/errors.js';
+import { ConsolePool } from '../shell/console-pool.js';
 import { ShellSession } from '../shell/shell-session.js';
 import type { CommandProcess } from '../shell/command-process.js';
 import { asBuffers, type FromHost, type HostOperation, type HostResults, type ToHost, type WireError } from './protocol.js';
@@ -16,6 +17,8 @@ export class HostServer {
   private readonly shells = new Map<string, ShellSession>();
   /** Waiting Receives by request id, so that a cancel can end one. */
   private readonly receives = new Map<number, AbortController>();
+  /** A console set up ahead for the next console Command of any of this account's shells. */
+  private readonly consoles = new ConsolePool();
 
   constructor(private readonly reply: (message: FromHost) => void) {}
 
@@ -39,6 +42,7 @@ export class HostServer {
   async closeAll(): Promise<void> {
     const shells = [...this.shells.values()];
     this.shells.clear();
+    this.consoles.release();
     await Promise.all(shells.map((shell) => shell.close()));
   }
 
@@ -46,11 +50,12 @@ export class HostServer {
     switch (request.op) {
       case 'openShell':
         if (this.shells.has(key(request.shellId))) throw new Error(`shell ${request.shellId} exists`);
-        this.shells.set(key(request.shellId), new ShellSession(request.shellId, request.settings));
+        this.shells.set(key(request.shellId), new ShellSession(request.shellId, request.settings, this.consoles));
         return undefined;
       case 'closeShell': {
         const shell = this.shells.get(key(request.shellId));
         this.shells.delete(key(request.shellId));
+        if (this.shells.size === 0) this.consoles.release();
         await shell?.close();
         return undefined;
       }

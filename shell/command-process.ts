@@ -7,6 +7,7 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 
 import { PipeInput, type CommandInput } from './command-input.js';
+import { FRESH_CONSOLES, type ConsoleSource } from './console-pool.js';
 import { ConsoleInput, consoleSize, stdioFor } from './console-stdin.js';
 import { CommandLaunchError, ReceiveBusyError } from './errors.js';
 import { OutputBuffer } from './output-buffer.js';
@@ -63,7 +64,7 @@ export class CommandProcess {
   }
 
   /** Starts the command; resolves once the process exists, rejects with CommandLaunchError if it cannot. */
-  static async start(id: string, launch: CommandLaunch, settings: ShellSettings): Promise<CommandProcess> {
+  static async start(id: string, launch: CommandLaunch, settings: ShellSettings, consoles: ConsoleSource = FRESH_CONSOLES): Promise<CommandProcess> {
     if (launch.argv === undefined && !launch.skipInterpreter && settings.interpreter.length === 0) {
       throw new CommandLaunchError('EINVAL', 'the shell has no interpreter');
     }
@@ -74,7 +75,7 @@ export class CommandProcess {
     let consoleInput: ConsoleInput | undefined;
     if (launch.console === true) {
       try {
-        consoleInput = await ConsoleInput.open(id, consoleSize(settings.environment));
+        consoleInput = await consoles.take(id, consoleSize(settings.environment));
       } catch (error) {
         throw error instanceof CommandLaunchError ? error : launchError(file, error, 'EIO');
       }

@@ -21,7 +21,7 @@ import { spawn, type StdioOptions } from 'node:child_process';
 import type { CommandInput } from './command-input.js';
 import { isErrno } from './process-group.js';
 import { CommandLaunchError, StdinClosedError } from './errors.js';
-import { openPseudoTerminal, type PseudoTerminal, type TerminalSize } from './pseudo-terminal.js';
+import { openPseudoTerminal, resizePseudoTerminal, type PseudoTerminal, type TerminalSize } from './pseudo-terminal.js';
 import { findEnv, findSetsid, findStty } from './system-programs.js';
 
 /** The size of a Windows console window, used unless the shell's environment gives COLUMNS and LINES. */
@@ -97,7 +97,7 @@ export class ConsoleInput implements CommandInput {
   private atLineStart = true;
 
   private constructor(
-    private readonly commandId: string,
+    private commandId: string,
     terminal: PseudoTerminal,
   ) {
     this.terminal = terminal;
@@ -118,6 +118,15 @@ export class ConsoleInput implements CommandInput {
       throw error;
     }
     return input;
+  }
+
+  /**
+   * Hands a console made ready in advance (console-pool.ts) to its command: the command's id for
+   * errors, and the size it asked for.
+   */
+  assign(commandId: string, size: TerminalSize): void {
+    this.commandId = commandId;
+    resizePseudoTerminal(this.terminal, size);
   }
 
   /** The descriptor to give the command as fd 0. */

@@ -24,6 +24,7 @@ export interface PseudoTerminal {
 /** node-pty's native `open(cols, rows)`, the part of its binding used here. */
 interface NativePty {
   open(cols: number, rows: number): { master: number; slave: number; pty: string };
+  resize(fd: number, cols: number, rows: number): void;
 }
 
 let nativePty: NativePty | undefined;
@@ -54,6 +55,15 @@ export function openPseudoTerminal(size: TerminalSize): PseudoTerminal {
   }
 }
 
+/** Sets the window size (TIOCSWINSZ): for a terminal opened before its command's size was known. */
+export function resizePseudoTerminal(terminal: PseudoTerminal, size: TerminalSize): void {
+  try {
+    loadNative().resize(terminal.masterFd, size.cols, size.rows);
+  } catch (error) {
+    throw new CommandLaunchError('EIO', `cannot size the console: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 function loadNative(): NativePty {
   if (nativePty !== undefined) return nativePty;
   let loaded: unknown;
@@ -70,5 +80,12 @@ function loadNative(): NativePty {
 }
 
 function isNativePty(value: unknown): value is NativePty {
-  return typeof value === 'object' && value !== null && 'open' in value && typeof value.open === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'open' in value &&
+    typeof value.open === 'function' &&
+    'resize' in value &&
+    typeof value.resize === 'function'
+  );
 }

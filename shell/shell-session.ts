@@ -2,6 +2,7 @@
  * A WinRS shell: the settings its commands share and the commands started in it.
  */
 import { CommandProcess } from './command-process.js';
+import { FRESH_CONSOLES, type ConsoleSource } from './console-pool.js';
 import { CommandTable } from './command-table.js';
 import type { CommandLaunch, ShellSettings } from './types.js';
 
@@ -12,6 +13,7 @@ export class ShellSession {
   constructor(
     readonly id: string,
     readonly settings: ShellSettings,
+    private readonly consoles: ConsoleSource = FRESH_CONSOLES,
   ) {
     this.commands = new CommandTable(id);
   }
@@ -30,7 +32,7 @@ export class ShellSession {
     if (this.isClosed()) throw new Error(`shell ${this.id} is closed`);
     const release = this.commands.reserve(commandId);
     try {
-      const command = await CommandProcess.start(commandId, launch, this.settings);
+      const command = await CommandProcess.start(commandId, launch, this.settings, this.consoles);
       if (this.isClosed()) {
         // The shell was closed while the process started: nobody may ever reach it, so end it here.
         await command.kill();
