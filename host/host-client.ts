@@ -3,8 +3,8 @@
  * a deadline on each so that a hung host yields an error rather than a hang, and every pending
  * request failed at once when the host dies.
  */
-import { CommandLaunchError, ReceiveBusyError, StdinClosedError } from '../shell/errors.js';
-import { HostDiedError, HostTimeoutError } from './errors.js';
+import { CommandIdInUseError, CommandLaunchError, ReceiveBusyError, StdinClosedError } from '../shell/errors.js';
+import { HostDiedError, HostTimeoutError, UnknownTargetError } from './errors.js';
 import type { FromHost, HostOperation, HostResults, ToHost, WireError } from './protocol.js';
 
 export interface RequestOptions {
@@ -116,6 +116,10 @@ function fromWire(error: WireError): Error {
       return Object.assign(new StdinClosedError(''), { message: error.message });
     case 'ReceiveBusyError':
       return Object.assign(new ReceiveBusyError(''), { message: error.message });
+    case 'UnknownTargetError':
+      return new UnknownTargetError(error.code === 'command' ? 'command' : 'shell', error.target ?? '');
+    case 'CommandIdInUseError':
+      return Object.assign(new CommandIdInUseError(error.target ?? '', ''), { message: error.message });
     default:
       return new Error(`shell host: ${error.message}`);
   }

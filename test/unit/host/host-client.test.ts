@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HostClient } from '../../../host/host-client.js';
-import { HostDiedError, HostTimeoutError } from '../../../host/errors.js';
+import { HostDiedError, HostTimeoutError, UnknownTargetError } from '../../../host/errors.js';
 import type { ToHost } from '../../../host/protocol.js';
 import { RemoteShell } from '../../../host/remote-shell.js';
-import { CommandLaunchError, ReceiveBusyError, StdinClosedError } from '../../../shell/errors.js';
+import { inProcessHost } from '../../../host/spawn-host.js';
+import { CommandIdInUseError, CommandLaunchError, ReceiveBusyError, StdinClosedError } from '../../../shell/errors.js';
 
 const SETTINGS = { workingDirectory: '/', environment: {}, interpreter: ['/bin/sh', '-c'], maxBufferedBytes: 1024 };
 const STDOUT = new Set(['stdout'] as const);
@@ -58,6 +59,45 @@ describe('HostClient', () => {
     expect(busy).toBeInstanceOf(ReceiveBusyError);
     expect(other).toBeInstanceOf(Error);
     expect(other).not.toBeInstanceOf(TypeError);
+  });
+
+  it('rebuilds a missing shell or command, and a CommandId in use, with the id the fault names', async () => {
+    const { client, sent } = scripted();
+    const replies = [
+      { name: 'UnknownTargetError', code: 'shell', target: 'SHELL-1', message: 'shell SHELL-1 does not exist in the shell host' },
+      { name: 'UnknownTargetError', code: 'command', target: 'CMD-1', message: 'command CMD-1 does not exist in the shell host' },
+      { name: 'CommandIdInUseError', target: 'CMD-2', message: 'command CMD-2 already exists in shell SHELL-1' },
+    ];
+    const results = replies.map(() => client.request({ op: 'endInput', shellId: 'S', commandId: 'C' }).catch((error: unknown) => error));
+    replies.forEach((error, index) => {
+      client.receive({ id: idOf(sent[index]), ok: false, error });
+    });
+    const [shell, command, inUse] = await Promise.all(results);
+    expect(shell).toBeInstanceOf(UnknownTargetError);
+    expect(shell).toMatchObject({ target: 'shell', targetId: 'SHELL-1' });
+    expect(command).toBeInstanceOf(UnknownTargetError);
+    expect(command).toMatchObject({ target: 'command', targetId: 'CMD-1' });
+    expect(inUse).toBeInstanceOf(CommandIdInUseError);
+    expect(inUse).toMatchObject({ commandId: 'CMD-2', message: 'command CMD-2 already exists in shell SHELL-1' });
+  });
+
+  it('gets those errors from a real host server, across the wire and back', async () => {
+    const host = await inProcessHost({ runAs: undefined, heapLimitMb: 64 });
+    try {
+      const noShell = host.client.request({ op: 'signal', shellId: 'NO-SUCH-SHELL', commandId: 'C', signal: 'ctrl_c' });
+      await expect(noShell).rejects.toMatchObject({ name: 'UnknownTargetError', target: 'shell', targetId: 'NO-SUCH-SHELL' });
+      await host.client.request({ op: 'openShell', shellId: 'S', settings: SETTINGS });
+      const noCommand = host.client.request({ op: 'endInput', shellId: 'S', commandId: 'NO-SUCH-COMMAND' });
+      await expect(noCommand).rejects.toMatchObject({ name: 'UnknownTargetError', target: 'command', targetId: 'NO-SUCH-COMMAND' });
+      // Two starts of one CommandId, the second sent while the first is still starting.
+      const launch = { commandLine: 'sleep 30', executable: 'sleep', args: [], skipInterpreter: false };
+      const first = host.client.request({ op: 'startCommand', shellId: 'S', commandId: 'TWICE', launch });
+      const second = host.client.request({ op: 'startCommand', shellId: 'S', commandId: 'twice', launch });
+      await expect(second).rejects.toBeInstanceOf(CommandIdInUseError);
+      await expect(first).resolves.toMatchObject({ pid: expect.any(Number) as unknown });
+    } finally {
+      await host.stop(1000);
+    }
   });
 
   it('sends a cancel for a Receive when its signal fires, and takes the answer the host then gives', async () => {
