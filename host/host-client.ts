@@ -28,6 +28,12 @@ export class HostClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private death: string | undefined;
+  /**
+   * Told when the host let a cancelled Receive's grace pass without an answer: a host that cannot
+   * answer a cancel at once is hung (stopped, or its event loop stuck), so its owner ends it
+   * (server/shell-hosts.ts), which fails everything waiting on it and frees its user for a new one.
+   */
+  onUnresponsive: ((reason: string) => void) | undefined;
 
   /** `send` puts a message on the channel; the owner feeds replies to `receive` and the end to `died`. */
   constructor(private readonly send: (message: ToHost) => void) {}
@@ -45,16 +51,19 @@ export class HostClient {
     const id = this.nextId++;
     return new Promise<HostResults[K]>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      const arm = (ms: number): void => {
+      const arm = (ms: number, what: string, hung: boolean): void => {
         clearTimeout(timer);
         timer = setTimeout(() => {
-          this.settle(id)?.reject(new HostTimeoutError(`the shell host did not answer ${operation.op} within ${ms} ms`));
+          const reason = `the shell host did not answer ${what} within ${ms} ms`;
+          this.settle(id)?.reject(new HostTimeoutError(reason));
+          if (hung && this.death === undefined) this.onUnresponsive?.(reason);
         }, ms);
         timer.unref();
       };
       const onAbort = (): void => {
         this.post({ op: 'cancel', id });
-        arm(options.graceMs ?? CANCEL_GRACE_MS);
+        // A healthy host answers a cancel from its event loop at once, whatever its commands do.
+        arm(options.graceMs ?? CANCEL_GRACE_MS, `the cancel of a ${operation.op}`, true);
       };
       this.pending.set(id, {
         resolve: resolve as (value: unknown) => void,
@@ -64,7 +73,8 @@ export class HostClient {
           options.abort?.removeEventListener('abort', onAbort);
         },
       });
-      if (options.deadlineMs !== undefined) arm(options.deadlineMs);
+      // Not proof of a hang: a write waits on a command that does not read, a start on a busy system.
+      if (options.deadlineMs !== undefined) arm(options.deadlineMs, operation.op, false);
       this.post({ ...operation, id });
       if (options.abort !== undefined) {
         if (options.abort.aborted) onAbort();
