@@ -10,6 +10,11 @@ import type { FromHost, HostOperation, HostResults, ToHost, WireError } from './
 export interface RequestOptions {
   /** Fail with HostTimeoutError if no reply came this long after sending (non-polling operations). */
   readonly deadlineMs?: number | undefined;
+  /**
+   * The operation is one the host answers from its event loop alone (opening a shell), so no
+   * answer by the deadline means the host hangs, as an unanswered cancel does (onUnresponsive).
+   */
+  readonly lateMeansHung?: boolean | undefined;
   /** For a Receive: when it fires, the host is asked to answer at once, within `graceMs`. */
   readonly abort?: AbortSignal | undefined;
   readonly graceMs?: number | undefined;
@@ -29,8 +34,9 @@ export class HostClient {
   private readonly pending = new Map<number, Pending>();
   private death: string | undefined;
   /**
-   * Told when the host let a cancelled Receive's grace pass without an answer: a host that cannot
-   * answer a cancel at once is hung (stopped, or its event loop stuck), so its owner ends it
+   * Told when the host let a cancelled Receive's grace pass without an answer (or the deadline of
+   * a `lateMeansHung` request): a host that cannot answer those at once is hung (stopped, or its
+   * event loop stuck), so its owner ends it
    * (server/shell-hosts.ts), which fails everything waiting on it and frees its user for a new one.
    */
   onUnresponsive: ((reason: string) => void) | undefined;
@@ -73,8 +79,9 @@ export class HostClient {
           options.abort?.removeEventListener('abort', onAbort);
         },
       });
-      // Not proof of a hang: a write waits on a command that does not read, a start on a busy system.
-      if (options.deadlineMs !== undefined) arm(options.deadlineMs, operation.op, false);
+      // For most operations not proof of a hang: a write waits on a command that does not read, a
+      // start on a busy system, a close on processes that take their time to exit.
+      if (options.deadlineMs !== undefined) arm(options.deadlineMs, operation.op, options.lateMeansHung === true);
       this.post({ ...operation, id });
       if (options.abort !== undefined) {
         if (options.abort.aborted) onAbort();

@@ -42,7 +42,7 @@ export class RemoteShell implements ShellHandle {
 
   /** Opens the shell in the host; the proxy is usable once this resolves. */
   static async open(id: string, settings: ShellSettings, host: HostClient, deadlines: ProxyDeadlines = DEFAULT_DEADLINES): Promise<RemoteShell> {
-    await host.request({ op: 'openShell', shellId: id, settings }, { deadlineMs: deadlines.operationMs });
+    await host.request({ op: 'openShell', shellId: id, settings }, { deadlineMs: deadlines.operationMs, lateMeansHung: true });
     return new RemoteShell(id, settings, host, deadlines);
   }
 

@@ -144,6 +144,10 @@ describe('HostClient', () => {
     await expect(second).rejects.toBeInstanceOf(HostTimeoutError);
     expect(hangs).toHaveLength(1);
     expect(hangs[0]).toMatch(/cancel/);
+    // Opening a shell takes the host no more than a turn of its event loop: late is hung too.
+    await expect(client.request({ op: 'openShell', shellId: 'S', settings: SETTINGS }, { deadlineMs: 10, lateMeansHung: true })).rejects.toBeInstanceOf(HostTimeoutError);
+    expect(hangs).toHaveLength(2);
+    expect(hangs[1]).toMatch(/openShell/);
   });
 
   it('fails a request the host does not answer by its deadline, and ignores a late answer', async () => {

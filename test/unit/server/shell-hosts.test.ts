@@ -45,9 +45,10 @@ function pool(
 
 /**
  * A host that opens shells and starts commands (made-up pids from 4242) but never answers a Receive or
- * its cancel: stopped, or stuck. It records its kill, and its kill is its death.
+ * its cancel (with `firstHostAnswersNothing`, the first host answers nothing at all): stopped, or
+ * stuck. It records its kill, and its kill is its death.
  */
-function hangingLauncher(): { launcher: HostLauncher; kills: number[] } {
+function hangingLauncher(firstHostAnswersNothing = false): { launcher: HostLauncher; kills: number[] } {
   const kills: number[] = [];
   let hostNumber = 0;
   const launcher: HostLauncher = () => {
@@ -60,6 +61,7 @@ function hangingLauncher(): { launcher: HostLauncher; kills: number[] } {
     });
     const client: HostClient = new HostClient((message) => {
       if (message.op === 'receive' || message.op === 'cancel') return;
+      if (firstHostAnswersNothing && number === 1) return;
       const value = message.op === 'startCommand' ? { pid: nextPid++ } : undefined;
       queueMicrotask(() => {
         client.receive({ id: message.id, ok: true, value });
@@ -144,6 +146,20 @@ describe('ShellHosts', () => {
     expect(died).toEqual([{ ids: ['A1'], reason: 'signal SIGKILL' }]);
     expect(killedGroups).toEqual([command.pid]);
     expect(hosts.size).toBe(0);
+    vi.useRealTimers();
+    await hosts.openShell(alice, 'A2', SETTINGS);
+    expect(launched).toHaveLength(2);
+    await hosts.closeAll();
+  });
+
+  it('kills a host that does not answer the opening of a shell by the deadline, and opens the next shell in a new one', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { launcher, kills } = hangingLauncher(true);
+    const { hosts, launched } = pool(10, launcher);
+    const opening = hosts.openShell(alice, 'A1', SETTINGS).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(await opening).toBeInstanceOf(HostTimeoutError);
+    expect(kills).toEqual([1]);
     vi.useRealTimers();
     await hosts.openShell(alice, 'A2', SETTINGS);
     expect(launched).toHaveLength(2);
