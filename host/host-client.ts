@@ -3,13 +3,18 @@
  * a deadline on each so that a hung host yields an error rather than a hang, and every pending
  * request failed at once when the host dies.
  */
-import { CommandLaunchError, ReceiveBusyError, StdinClosedError } from '../shell/errors.js';
-import { HostDiedError, HostTimeoutError } from './errors.js';
+import { CommandIdInUseError, CommandLaunchError, ReceiveBusyError, StdinClosedError } from '../shell/errors.js';
+import { HostDiedError, HostTimeoutError, UnknownTargetError } from './errors.js';
 import type { FromHost, HostOperation, HostResults, ToHost, WireError } from './protocol.js';
 
 export interface RequestOptions {
   /** Fail with HostTimeoutError if no reply came this long after sending (non-polling operations). */
   readonly deadlineMs?: number | undefined;
+  /**
+   * The operation is one the host answers from its event loop alone (opening a shell), so no
+   * answer by the deadline means the host hangs, as an unanswered cancel does (onUnresponsive).
+   */
+  readonly lateMeansHung?: boolean | undefined;
   /** For a Receive: when it fires, the host is asked to answer at once, within `graceMs`. */
   readonly abort?: AbortSignal | undefined;
   readonly graceMs?: number | undefined;
@@ -28,6 +33,13 @@ export class HostClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private death: string | undefined;
+  /**
+   * Told when the host let a cancelled Receive's grace pass without an answer (or the deadline of
+   * a `lateMeansHung` request): a host that cannot answer those at once is hung (stopped, or its
+   * event loop stuck), so its owner ends it
+   * (server/shell-hosts.ts), which fails everything waiting on it and frees its user for a new one.
+   */
+  onUnresponsive: ((reason: string) => void) | undefined;
 
   /** `send` puts a message on the channel; the owner feeds replies to `receive` and the end to `died`. */
   constructor(private readonly send: (message: ToHost) => void) {}
@@ -45,16 +57,19 @@ export class HostClient {
     const id = this.nextId++;
     return new Promise<HostResults[K]>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      const arm = (ms: number): void => {
+      const arm = (ms: number, what: string, hung: boolean): void => {
         clearTimeout(timer);
         timer = setTimeout(() => {
-          this.settle(id)?.reject(new HostTimeoutError(`the shell host did not answer ${operation.op} within ${ms} ms`));
+          const reason = `the shell host did not answer ${what} within ${ms} ms`;
+          this.settle(id)?.reject(new HostTimeoutError(reason));
+          if (hung && this.death === undefined) this.onUnresponsive?.(reason);
         }, ms);
         timer.unref();
       };
       const onAbort = (): void => {
         this.post({ op: 'cancel', id });
-        arm(options.graceMs ?? CANCEL_GRACE_MS);
+        // A healthy host answers a cancel from its event loop at once, whatever its commands do.
+        arm(options.graceMs ?? CANCEL_GRACE_MS, `the cancel of a ${operation.op}`, true);
       };
       this.pending.set(id, {
         resolve: resolve as (value: unknown) => void,
@@ -64,7 +79,9 @@ export class HostClient {
           options.abort?.removeEventListener('abort', onAbort);
         },
       });
-      if (options.deadlineMs !== undefined) arm(options.deadlineMs);
+      // For most operations not proof of a hang: a write waits on a command that does not read, a
+      // start on a busy system, a close on processes that take their time to exit.
+      if (options.deadlineMs !== undefined) arm(options.deadlineMs, operation.op, options.lateMeansHung === true);
       this.post({ ...operation, id });
       if (options.abort !== undefined) {
         if (options.abort.aborted) onAbort();
@@ -116,6 +133,10 @@ function fromWire(error: WireError): Error {
       return Object.assign(new StdinClosedError(''), { message: error.message });
     case 'ReceiveBusyError':
       return Object.assign(new ReceiveBusyError(''), { message: error.message });
+    case 'UnknownTargetError':
+      return new UnknownTargetError(error.code === 'command' ? 'command' : 'shell', error.target ?? '');
+    case 'CommandIdInUseError':
+      return Object.assign(new CommandIdInUseError(error.target ?? '', ''), { message: error.message });
     default:
       return new Error(`shell host: ${error.message}`);
   }

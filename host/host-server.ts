@@ -2,16 +2,12 @@
  * The shell host's side of the channel: one account's shells (ShellSession) and their commands,
  * driven by the listener's requests. It knows nothing of SOAP; errors go back as WireErrors.
  */
-import { CommandLaunchError, ReceiveBusyError, StdinClosedError } from '../shell/errors.js';
+import { CommandIdInUseError, CommandLaunchError, ReceiveBusyError, StdinClosedError } from '../shell/errors.js';
 import { ConsolePool } from '../shell/console-pool.js';
 import { ShellSession } from '../shell/shell-session.js';
 import type { CommandProcess } from '../shell/command-process.js';
+import { UnknownTargetError } from './errors.js';
 import { asBuffers, type FromHost, type HostOperation, type HostResults, type ToHost, type WireError } from './protocol.js';
-
-/** Why a request found nothing to act on: the listener's mirror and the host disagree. */
-export class UnknownTargetError extends Error {
-  override readonly name = 'UnknownTargetError';
-}
 
 export class HostServer {
   private readonly shells = new Map<string, ShellSession>();
@@ -94,13 +90,13 @@ export class HostServer {
 
   private shell(shellId: string): ShellSession {
     const shell = this.shells.get(key(shellId));
-    if (shell === undefined) throw new UnknownTargetError(`shell ${shellId}`);
+    if (shell === undefined) throw new UnknownTargetError('shell', shellId);
     return shell;
   }
 
   private command(shellId: string, commandId: string): CommandProcess {
     const command = this.shell(shellId).command(commandId);
-    if (command === undefined) throw new UnknownTargetError(`command ${commandId}`);
+    if (command === undefined) throw new UnknownTargetError('command', commandId);
     return command;
   }
 }
@@ -108,9 +104,9 @@ export class HostServer {
 /** Only the errors a client may see keep their message; anything else stays in the host. */
 function toWire(error: unknown): WireError {
   if (error instanceof CommandLaunchError) return { name: error.name, code: error.code, message: error.message };
-  if (error instanceof StdinClosedError || error instanceof ReceiveBusyError || error instanceof UnknownTargetError) {
-    return { name: error.name, message: error.message };
-  }
+  if (error instanceof UnknownTargetError) return { name: error.name, code: error.target, target: error.targetId, message: error.message };
+  if (error instanceof CommandIdInUseError) return { name: error.name, target: error.commandId, message: error.message };
+  if (error instanceof StdinClosedError || error instanceof ReceiveBusyError) return { name: error.name, message: error.message };
   return { name: 'Error', message: error instanceof Error ? error.message : String(error) };
 }
 

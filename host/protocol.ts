@@ -52,7 +52,10 @@ export interface HostResults {
 /** A failure as it crosses the channel: the error's class name, errno code and client-safe message. */
 export interface WireError {
   readonly name: string;
+  /** The errno name of a CommandLaunchError; 'shell' or 'command' for an UnknownTargetError. */
   readonly code?: string | undefined;
+  /** The id of the shell or command the error is about, where the client's fault names it. */
+  readonly target?: string | undefined;
   readonly message: string;
 }
 

@@ -28,6 +28,8 @@ export const DEFAULT_DEADLINES: ProxyDeadlines = { startMs: 30_000, writeMs: 120
 
 export class RemoteShell implements ShellHandle {
   private readonly commands: CommandTable<RemoteCommand>;
+  /** Process groups of commands whose removal the host has not yet confirmed. */
+  private readonly removing = new Set<number>();
   private closing: Promise<void> | undefined;
   /** Called once the shell is closed (its owner's bookkeeping: server/shell-hosts.ts). */
   onClosed: (() => void) | undefined;
@@ -43,7 +45,7 @@ export class RemoteShell implements ShellHandle {
 
   /** Opens the shell in the host; the proxy is usable once this resolves. */
   static async open(id: string, settings: ShellSettings, host: HostClient, deadlines: ProxyDeadlines = DEFAULT_DEADLINES): Promise<RemoteShell> {
-    await host.request({ op: 'openShell', shellId: id, settings }, { deadlineMs: deadlines.operationMs });
+    await host.request({ op: 'openShell', shellId: id, settings }, { deadlineMs: deadlines.operationMs, lateMeansHung: true });
     return new RemoteShell(id, settings, host, deadlines);
   }
 
@@ -52,9 +54,16 @@ export class RemoteShell implements ShellHandle {
     return this.host.isDead;
   }
 
-  /** The process groups (leader pids) of the shell's commands, to end them if the host cannot. */
+  /**
+   * The process groups (leader pids) that may still hold processes of the shell, for the owner to
+   * end when the host cannot (it was killed). A command whose exit code has gone out is left out:
+   * the host hands that out only once the process has exited and both its output pipes have closed,
+   * and its pid may since have been reused, so a SIGKILL to it (as root) could hit a stranger.
+   * Commands being removed stay in until the host confirms it has ended them.
+   */
   processGroups(): number[] {
-    return this.commands.all().map((command) => command.pid);
+    const running = this.commands.all().filter((command) => !command.isFinished);
+    return [...running.map((command) => command.pid), ...this.removing];
   }
 
   get commandCount(): number {
@@ -88,7 +97,11 @@ export class RemoteShell implements ShellHandle {
     const command = this.commands.take(id);
     if (command === undefined) return;
     command.dropReadAhead();
+    const mayRun = !command.isFinished;
+    if (mayRun) this.removing.add(command.pid);
     await this.host.request({ op: 'removeCommand', shellId: this.id, commandId: id }, { deadlineMs: this.deadlines.operationMs });
+    // The host has killed the group and seen the leader exit; on failure it stays to be killed.
+    if (mayRun) this.removing.delete(command.pid);
   }
 
   /** Ends every process of the shell in the host; a dead host has ended them already. */
@@ -100,11 +113,15 @@ export class RemoteShell implements ShellHandle {
   private async closeInHost(): Promise<void> {
     try {
       if (this.host.isDead) return;
-      await this.host.request({ op: 'closeShell', shellId: this.id }, { deadlineMs: this.deadlines.operationMs }).catch(() => {
-        // A host that dies or hangs while closing is ended by its owner (server/shell-hosts.ts).
-      });
+      for (const command of this.commands.all()) command.dropReadAhead();
+      await this.host.request({ op: 'closeShell', shellId: this.id }, { deadlineMs: this.deadlines.operationMs });
+      // The host has ended every process of the shell: nothing is left for anyone to kill.
+      this.commands.takeAll();
+      this.removing.clear();
+    } catch {
+      // A host that dies or hangs while closing is ended by its owner (server/shell-hosts.ts), who
+      // still finds the groups in processGroups().
     } finally {
-      for (const command of this.commands.takeAll()) command.dropReadAhead();
       this.onClosed?.();
     }
   }

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runAsPrefix } from '../shell/run-as.js';
 import type { RunAsAccount } from '../shell/types.js';
+import { HostDiedError } from './errors.js';
 import { HostClient } from './host-client.js';
 import { HostServer } from './host-server.js';
 import { isReady, isReply, type FromHost, type ToHost } from './protocol.js';
@@ -55,7 +56,7 @@ export const spawnHost: HostLauncher = (options) => {
       serialization: 'advanced',
     });
   } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    return Promise.reject(new HostDiedError(`the shell host could not start: ${error instanceof Error ? error.message : String(error)}`));
   }
   const client = new HostClient((message: ToHost) => {
     child.send(message);
@@ -71,18 +72,18 @@ export const spawnHost: HostLauncher = (options) => {
   return new Promise<LaunchedHost>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error('the shell host did not start'));
+      reject(new HostDiedError('the shell host did not start'));
     }, READY_TIMEOUT_MS);
     // A spawn that fails (setpriv or node missing) may emit 'error' without any 'exit'; after the
     // start, an 'error' is a channel that broke.
     child.on('error', (error) => {
       clearTimeout(timer);
       client.died(`the shell host failed: ${error.message}`);
-      reject(new Error(`the shell host could not start: ${error.message}`));
+      reject(new HostDiedError(`the shell host could not start: ${error.message}`));
     });
     void exited.then((reason) => {
       clearTimeout(timer);
-      reject(new Error(`the shell host ended at start (${reason})`));
+      reject(new HostDiedError(`the shell host ended at start (${reason})`));
     });
     child.on('message', (message: unknown) => {
       if (isReply(message)) client.receive(message);

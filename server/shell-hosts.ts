@@ -21,6 +21,8 @@ export interface ShellHostsOptions {
   readonly limitPrefix: () => readonly string[] | undefined;
   /** Told the ids of the shells a host took with it when it died. */
   readonly onHostDied: (shellIds: readonly string[], reason: string) => void;
+  /** Ends a process group a dead host left behind; SIGKILL to the group by default (tests watch it). */
+  readonly killGroup?: ((pid: number) => void) | undefined;
 }
 
 export interface HostOwner {
@@ -34,6 +36,8 @@ interface HostEntry {
   readonly key: string;
   readonly started: Promise<LaunchedHost>;
   readonly shells: Map<string, RemoteShell>;
+  /** Process groups of shells closed while the host could not end them (it hangs): killed at its end. */
+  readonly strays: Set<number>;
   /** Shells being opened: counted so that a linger timer cannot stop the host under them. */
   opening: number;
   linger: NodeJS.Timeout | undefined;
@@ -65,7 +69,7 @@ export class ShellHosts {
       const shell = await RemoteShell.open(shellId, settings, host.client);
       entry.shells.set(shellId.toLowerCase(), shell);
       shell.onClosed = () => {
-        this.release(entry, shellId);
+        this.release(entry, shell);
       };
       return shell;
     } finally {
@@ -85,11 +89,19 @@ export class ShellHosts {
     const existing = this.hosts.get(key);
     if (existing !== undefined && !existing.ended) return existing;
     const started = this.options.launcher({ runAs: owner.runAs, heapLimitMb: this.options.heapLimitMb, limitPrefix: this.options.limitPrefix() });
-    const entry: HostEntry = { key, started, shells: new Map(), opening: 0, linger: undefined, ended: false };
+    const entry: HostEntry = { key, started, shells: new Map(), strays: new Set(), opening: 0, linger: undefined, ended: false };
     this.hosts.set(key, entry);
     started.then(
       (host) => {
         this.options.log.info({ event: 'shell-host-started', user: owner.user, uid: owner.uid, pid: host.pid }, 'shell host started');
+        host.client.onUnresponsive = (reason) => {
+          // Killed rather than left to fault every request until its user's shells idle out; its
+          // exit then runs the same path as any death (onExit), and the next Create starts afresh.
+          this.options.log.warn({ event: 'shell-host-hung', user: owner.user, uid: owner.uid, pid: host.pid, reason }, 'a shell host hangs; killing it');
+          entry.ended = true;
+          this.forget(entry);
+          host.kill();
+        };
         void host.exited.then((reason) => {
           this.onExit(entry, host, reason);
         });
@@ -102,8 +114,9 @@ export class ShellHosts {
     return entry;
   }
 
-  private release(entry: HostEntry, shellId: string): void {
-    entry.shells.delete(shellId.toLowerCase());
+  private release(entry: HostEntry, shell: RemoteShell): void {
+    entry.shells.delete(shell.id.toLowerCase());
+    if (!shell.hostIsDead) for (const pid of shell.processGroups()) entry.strays.add(pid);
     this.lingerIfIdle(entry);
   }
 
@@ -130,8 +143,15 @@ export class ShellHosts {
     const shells = [...entry.shells.values()];
     // The host ends its commands when it can; when it was killed, they are still running, in their
     // own process groups, as the user: end them here (winrmd is root or that very user).
-    for (const shell of shells) for (const pid of shell.processGroups()) signalGroup(pid, 'SIGKILL');
+    const groups = new Set([...entry.strays, ...shells.flatMap((shell) => shell.processGroups())]);
+    const killGroup =
+      this.options.killGroup ??
+      ((pid: number) => {
+        signalGroup(pid, 'SIGKILL');
+      });
+    for (const pid of groups) killGroup(pid);
     entry.shells.clear();
+    entry.strays.clear();
     if (!wasStopped || shells.length > 0) {
       this.options.log.warn({ event: 'shell-host-ended', pid: host.pid, reason, shells: shells.length }, 'a shell host ended; its shells are gone');
     }

@@ -172,13 +172,22 @@ export class ShellRegistry {
     return record;
   }
 
+  /**
+   * Closes every expired shell at once: one close that waits (its host hangs until it is killed)
+   * must not hold up the rest, nor the next sweep, which finds these already gone from the map.
+   */
   private async sweep(): Promise<void> {
     const nowMs = this.now();
+    const closing: Promise<void>[] = [];
     for (const record of [...this.shells.values()]) {
-      if (nowMs - record.createdMs >= record.lifetimeMs) await this.delete(record.id, 'lifetime reached');
+      if (nowMs - record.createdMs >= record.lifetimeMs) closing.push(this.delete(record.id, 'lifetime reached'));
       else if (record.activeRequests === 0 && nowMs - record.lastActivityMs >= record.idleTimeoutMs) {
-        await this.delete(record.id, 'idle timeout');
+        closing.push(this.delete(record.id, 'idle timeout'));
       }
+    }
+    const results = await Promise.allSettled(closing);
+    for (const result of results) {
+      if (result.status === 'rejected') this.log.warn({ event: 'shell-close-failed', err: result.reason }, 'an expired shell did not close cleanly');
     }
   }
 }

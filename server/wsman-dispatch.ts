@@ -11,7 +11,7 @@ import { HANDLERS, type ServiceState } from './handlers/index.js';
 import { maxEnvelopeBytes } from './handlers/limits.js';
 import type { Logger } from './logger.js';
 import type { Principal } from './principal.js';
-import { HostDiedError, HostTimeoutError } from '../host/errors.js';
+import { HostDiedError, HostTimeoutError, UnknownTargetError } from '../host/errors.js';
 
 export interface DispatchInput {
   readonly xml: string;
@@ -148,6 +148,13 @@ function unexpected(error: unknown, log: Logger): WsmanFault {
   if (error instanceof HostDiedError || error instanceof HostTimeoutError) {
     log.warn({ event: 'shell-host-failed', reason: error.message }, 'a request failed because its shell host ended or hung');
     return new WsmanFault('hostFailed', [], error.message);
+  }
+  // The shell or command went away in the host while the request was on its way: to the client
+  // it is gone, exactly as one the listener already knew to be gone (shell-lookup.ts).
+  if (error instanceof UnknownTargetError) {
+    return error.target === 'shell'
+      ? new WsmanFault('unknownShell', [error.targetId], error.message)
+      : new WsmanFault('unknownCommand', [], error.message);
   }
   log.error({ err: error }, 'unexpected error while handling a request');
   return new WsmanFault('internalError');

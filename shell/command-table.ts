@@ -4,6 +4,8 @@
  * echo a GUID back in another case than it was issued in; an id is reserved while its process
  * starts, so a second start with the same id fails at once.
  */
+import { CommandIdInUseError } from './errors.js';
+
 export class CommandTable<C extends { readonly isFinished: boolean }> {
   private readonly commands = new Map<string, C>();
   private readonly starting = new Set<string>();
@@ -28,7 +30,7 @@ export class CommandTable<C extends { readonly isFinished: boolean }> {
   /** Reserves `id` for a command being started; throws if it is taken. Call the result when done. */
   reserve(id: string): () => void {
     const key = keyOf(id);
-    if (this.commands.has(key) || this.starting.has(key)) throw new Error(`command ${id} already exists in shell ${this.shellId}`);
+    if (this.commands.has(key) || this.starting.has(key)) throw new CommandIdInUseError(id, this.shellId);
     this.starting.add(key);
     return () => this.starting.delete(key);
   }

@@ -32,3 +32,15 @@ export class ReceiveBusyError extends Error {
     super(`command ${commandId} already has a receive waiting`);
   }
 }
+
+/** A CommandId already names a command of the shell, or one being started (two Commands raced). */
+export class CommandIdInUseError extends Error {
+  override readonly name = 'CommandIdInUseError';
+
+  constructor(
+    readonly commandId: string,
+    shellId: string,
+  ) {
+    super(`command ${commandId} already exists in shell ${shellId}`);
+  }
+}

@@ -11,7 +11,7 @@ export type {
   ShellSignal,
 } from './types.js';
 export { CommandProcess } from './command-process.js';
-export { CommandLaunchError, ReceiveBusyError, StdinClosedError } from './errors.js';
+export { CommandIdInUseError, CommandLaunchError, ReceiveBusyError, StdinClosedError } from './errors.js';
 export { ShellSession } from './shell-session.js';
 export { systemProgram } from './system-programs.js';
 export {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WsmanFault } from '../../protocol/wsman/fault.js';
 import { isTrue } from '../../protocol/winrs/send.js';
 import { joinCommandLine, parseCommandLine, writeCommandResponse } from '../../protocol/winrs/command.js';
-import { CommandLaunchError, parseRuleNames, planLaunch } from '../../shell/index.js';
+import { CommandIdInUseError, CommandLaunchError, parseRuleNames, planLaunch } from '../../shell/index.js';
 import type { HandlerContext } from './context.js';
 import { requireCmdShellResource, requireShell, withShellActivity } from './shell-lookup.js';
 
@@ -50,6 +50,8 @@ export async function runCommand(ctx: HandlerContext): Promise<string> {
       return writeCommandResponse(commandId);
     } catch (error) {
       if (error instanceof CommandLaunchError) throw new WsmanFault('launchFailed', [], error.message);
+      // A second Command with the same CommandId while the first was still starting.
+      if (error instanceof CommandIdInUseError) throw new WsmanFault('invalidParameter', [], `CommandId ${commandId} in use`);
       throw error;
     }
   });

@@ -116,7 +116,7 @@ describe('a hung host', () => {
   const ALICE: TestUser = { name: 'alice', password: 'Alice-Pa55word!', groups: ['Administrators'] };
   const BOB: TestUser = { name: 'bob', password: 'B0b-Pa55word!', groups: ['Administrators'] };
 
-  it('gives its user a fault (1726) past the Receive’s OperationTimeout instead of a hang; other users are untouched', async () => {
+  it('gives its user a fault (1726) past the Receive’s OperationTimeout instead of a hang, and is killed; other users are untouched', async () => {
     const server = await startServer({ users: [ALICE, BOB] });
     const alice = clientFor(server, ALICE);
     const bob = clientFor(server, BOB);
@@ -132,13 +132,92 @@ describe('a hung host', () => {
       // OperationTimeout 2 s: the host cannot answer the cancel either, so the listener gives up.
       const fault = await expectWsmanFault(alice.receive(aliceShell, sleeper.commandId, 2));
       expect(fault.code).toBe(HOST_FAILED);
+      // ... and kills it, so that its commands end with it rather than with the idle timeout.
+      const hungPid = hostPid;
+      expect(await eventually(() => !isAlive(hungPid), 5000)).toBe(true);
+      expect(await eventually(() => !isAlive(sleeper.pid), 5000)).toBe(true);
       expect((await bob.run(bobShell, 'echo fine')).stdout.toString()).toBe('fine\n');
+      // Alice's next shell lives in a new host; the old shell went with the old host.
+      const again = await alice.createShell({ noProfile: true });
+      const parent = Number((await alice.run(again, 'echo $PPID')).stdout.toString());
+      expect(parent).toBe(hostPidOf(server, 'alice'));
+      expect(parent).not.toBe(hungPid);
+      const gone = await expectWsmanFault(alice.runCommand(aliceShell, 'true'));
+      expect(gone.code).toBe(UNKNOWN_SHELL);
     } finally {
-      if (hostPid !== undefined) process.kill(hostPid, 'SIGCONT');
+      if (hostPid !== undefined && isAlive(hostPid)) process.kill(hostPid, 'SIGCONT');
       alice.close();
       bob.close();
       await server.stop();
     }
+  });
+});
+
+describe('the host’s lifetime and its memory limit', () => {
+  const ALICE: TestUser = { name: 'alice', password: 'Alice-Pa55word!', groups: ['Administrators'] };
+  let server: RunningServer | undefined;
+  let alice: WsmanClient | undefined;
+
+  beforeAll(async () => {
+    server = await startServer({ users: [ALICE], sets: ['Winrs.MaxMemoryPerShellMB=128'] });
+    alice = clientFor(server, ALICE);
+  });
+
+  afterAll(async () => {
+    alice?.close();
+    await server?.stop();
+  });
+
+  function client(): WsmanClient {
+    if (alice === undefined) throw new Error('no client');
+    return alice;
+  }
+
+  /** The shell host's pid, seen from inside the shell: the parent of the interpreter. */
+  async function hostOf(shellId: string): Promise<number> {
+    return Number((await client().run(shellId, 'echo $PPID')).stdout.toString());
+  }
+
+  /** RLIMIT_DATA of the shell's commands, as sh's ulimit reports it (KiB). */
+  async function dataLimitOf(shellId: string): Promise<string> {
+    return (await client().run(shellId, 'ulimit -d')).stdout.toString().trim();
+  }
+
+  it('keeps the host for a shell created within the linger after the last one was deleted', async () => {
+    const first = await client().createShell({ noProfile: true });
+    const host = await hostOf(first);
+    await client().deleteShell(first);
+    const second = await client().createShell({ noProfile: true });
+    expect(await hostOf(second)).toBe(host);
+    await client().deleteShell(second);
+    // Past the linger (2 s) it goes, and the next shell gets a new one.
+    expect(await eventually(() => !isAlive(host), 8000)).toBe(true);
+    const third = await client().createShell({ noProfile: true });
+    expect(await hostOf(third)).not.toBe(host);
+    await client().deleteShell(third);
+  });
+
+  it('applies a Put of Winrs.MaxMemoryPerShellMB to hosts started afterwards, not to the running one', async () => {
+    const CONFIG = 'http://schemas.microsoft.com/wbem/wsman/1/config/winrs';
+    const before = await client().createShell({ noProfile: true });
+    const host = await hostOf(before);
+    expect(await dataLimitOf(before)).toBe(String(128 * 1024));
+    await client().soap({
+      action: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Put',
+      resourceUri: CONFIG,
+      body: `<cfg:Winrs xmlns:cfg="${CONFIG}"><cfg:MaxMemoryPerShellMB>256</cfg:MaxMemoryPerShellMB></cfg:Winrs>`,
+    });
+    // A shell in the running host shares its limit.
+    const sameHost = await client().createShell({ noProfile: true });
+    expect(await hostOf(sameHost)).toBe(host);
+    expect(await dataLimitOf(sameHost)).toBe(String(128 * 1024));
+    await client().deleteShell(before);
+    await client().deleteShell(sameHost);
+    expect(await eventually(() => !isAlive(host), 8000)).toBe(true);
+    const after = await client().createShell({ noProfile: true });
+    expect(await hostOf(after)).not.toBe(host);
+    expect(await dataLimitOf(after)).toBe(String(256 * 1024));
+    await client().deleteShell(after);
   });
 });
 

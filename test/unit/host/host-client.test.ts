@@ -5,10 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HostClient } from '../../../host/host-client.js';
-import { HostDiedError, HostTimeoutError } from '../../../host/errors.js';
-import type { ToHost } from '../../../host/protocol.js';
+import { HostDiedError, HostTimeoutError, UnknownTargetError } from '../../../host/errors.js';
+import type { HostResults, ToHost } from '../../../host/protocol.js';
 import { RemoteShell } from '../../../host/remote-shell.js';
-import { CommandLaunchError, ReceiveBusyError, StdinClosedError } from '../../../shell/errors.js';
+import type { CommandHandle } from '../../../shell/types.js';
+import { inProcessHost } from '../../../host/spawn-host.js';
+import { CommandIdInUseError, CommandLaunchError, ReceiveBusyError, StdinClosedError } from '../../../shell/errors.js';
 
 const SETTINGS = { workingDirectory: '/', environment: {}, interpreter: ['/bin/sh', '-c'], maxBufferedBytes: 1024 };
 const STDOUT = new Set(['stdout'] as const);
@@ -60,6 +62,45 @@ describe('HostClient', () => {
     expect(other).not.toBeInstanceOf(TypeError);
   });
 
+  it('rebuilds a missing shell or command, and a CommandId in use, with the id the fault names', async () => {
+    const { client, sent } = scripted();
+    const replies = [
+      { name: 'UnknownTargetError', code: 'shell', target: 'SHELL-1', message: 'shell SHELL-1 does not exist in the shell host' },
+      { name: 'UnknownTargetError', code: 'command', target: 'CMD-1', message: 'command CMD-1 does not exist in the shell host' },
+      { name: 'CommandIdInUseError', target: 'CMD-2', message: 'command CMD-2 already exists in shell SHELL-1' },
+    ];
+    const results = replies.map(() => client.request({ op: 'endInput', shellId: 'S', commandId: 'C' }).catch((error: unknown) => error));
+    replies.forEach((error, index) => {
+      client.receive({ id: idOf(sent[index]), ok: false, error });
+    });
+    const [shell, command, inUse] = await Promise.all(results);
+    expect(shell).toBeInstanceOf(UnknownTargetError);
+    expect(shell).toMatchObject({ target: 'shell', targetId: 'SHELL-1' });
+    expect(command).toBeInstanceOf(UnknownTargetError);
+    expect(command).toMatchObject({ target: 'command', targetId: 'CMD-1' });
+    expect(inUse).toBeInstanceOf(CommandIdInUseError);
+    expect(inUse).toMatchObject({ commandId: 'CMD-2', message: 'command CMD-2 already exists in shell SHELL-1' });
+  });
+
+  it('gets those errors from a real host server, across the wire and back', async () => {
+    const host = await inProcessHost({ runAs: undefined, heapLimitMb: 64 });
+    try {
+      const noShell = host.client.request({ op: 'signal', shellId: 'NO-SUCH-SHELL', commandId: 'C', signal: 'ctrl_c' });
+      await expect(noShell).rejects.toMatchObject({ name: 'UnknownTargetError', target: 'shell', targetId: 'NO-SUCH-SHELL' });
+      await host.client.request({ op: 'openShell', shellId: 'S', settings: SETTINGS });
+      const noCommand = host.client.request({ op: 'endInput', shellId: 'S', commandId: 'NO-SUCH-COMMAND' });
+      await expect(noCommand).rejects.toMatchObject({ name: 'UnknownTargetError', target: 'command', targetId: 'NO-SUCH-COMMAND' });
+      // Two starts of one CommandId, the second sent while the first is still starting.
+      const launch = { commandLine: 'sleep 30', executable: 'sleep', args: [], skipInterpreter: false };
+      const first = host.client.request({ op: 'startCommand', shellId: 'S', commandId: 'TWICE', launch });
+      const second = host.client.request({ op: 'startCommand', shellId: 'S', commandId: 'twice', launch });
+      await expect(second).rejects.toBeInstanceOf(CommandIdInUseError);
+      await expect(first).resolves.toMatchObject({ pid: expect.any(Number) as unknown });
+    } finally {
+      await host.stop(1000);
+    }
+  });
+
   it('sends a cancel for a Receive when its signal fires, and takes the answer the host then gives', async () => {
     const { client, sent } = scripted();
     const abort = new AbortController();
@@ -78,6 +119,35 @@ describe('HostClient', () => {
     abort.abort();
     await expect(receiving).rejects.toBeInstanceOf(HostTimeoutError);
     expect(client.pendingCount).toBe(0);
+  });
+
+  it('calls the host unresponsive when a cancelled Receive goes unanswered past the grace, and only then', async () => {
+    const { client, sent } = scripted();
+    const hangs: string[] = [];
+    client.onUnresponsive = (reason) => {
+      hangs.push(reason);
+    };
+    const receive = { op: 'receive', shellId: 'S', commandId: 'C', streams: ['stdout'], maxBytes: 10, runOverheadBytes: 0 } as const;
+    // Answered within the grace: a healthy host.
+    const answered = new AbortController();
+    const first = client.request(receive, { abort: answered.signal, graceMs: 10 });
+    answered.abort();
+    client.receive({ id: idOf(sent[0]), ok: true, value: { chunks: [], endedStreams: [], exitCode: undefined } });
+    await first;
+    // A deadline passing is not a hang by itself (a write waits on a command that does not read).
+    await expect(client.request({ op: 'write', shellId: 'S', commandId: 'C', data: Buffer.from('x') }, { deadlineMs: 10 })).rejects.toBeInstanceOf(HostTimeoutError);
+    expect(hangs).toEqual([]);
+    // Not answered: hung.
+    const ignored = new AbortController();
+    const second = client.request(receive, { abort: ignored.signal, graceMs: 10 });
+    ignored.abort();
+    await expect(second).rejects.toBeInstanceOf(HostTimeoutError);
+    expect(hangs).toHaveLength(1);
+    expect(hangs[0]).toMatch(/cancel/);
+    // Opening a shell takes the host no more than a turn of its event loop: late is hung too.
+    await expect(client.request({ op: 'openShell', shellId: 'S', settings: SETTINGS }, { deadlineMs: 10, lateMeansHung: true })).rejects.toBeInstanceOf(HostTimeoutError);
+    expect(hangs).toHaveLength(2);
+    expect(hangs[1]).toMatch(/openShell/);
   });
 
   it('fails a request the host does not answer by its deadline, and ignores a late answer', async () => {
@@ -134,6 +204,55 @@ describe('RemoteShell', () => {
     expect(output.chunks[0]?.data.toString()).toBe('hi');
     expect(command.isFinished).toBe(true);
     expect(shell.commandCount).toBe(0);
+  });
+
+  it('reports for killing only the process groups that may still hold processes', async () => {
+    const { client, sent } = scripted();
+    const answer = (value: HostResults[keyof HostResults]): void => {
+      client.receive({ id: idOf(sent.at(-1)), ok: true, value });
+    };
+    const opening = RemoteShell.open('S', SETTINGS, client);
+    answer(undefined);
+    const shell = await opening;
+    const start = async (id: string, pid: number): Promise<CommandHandle> => {
+      const starting = shell.startCommand(id, { commandLine: 'x', executable: 'x', args: [], skipInterpreter: false });
+      answer({ pid });
+      return starting;
+    };
+    const done = await start('DONE', 101);
+    await start('RUNNING', 102);
+    const removed = await start('REMOVED', 103);
+    expect(shell.processGroups().sort()).toEqual([101, 102, 103]);
+    // The exit code has gone out: the host saw the process exit and both its pipes close.
+    const receiving = done.receive(STDOUT, 100, new AbortController().signal);
+    answer({ chunks: [], endedStreams: ['stdout'], exitCode: 0 });
+    await receiving;
+    expect(shell.processGroups().sort()).toEqual([102, 103]);
+    // A removal counts only once the host has confirmed it: until then the group may still run.
+    const removing = shell.removeCommand(removed.id);
+    expect(shell.command(removed.id)).toBeUndefined();
+    expect(shell.processGroups().sort()).toEqual([102, 103]);
+    answer(undefined);
+    await removing;
+    expect(shell.processGroups()).toEqual([102]);
+    // A shell closed after its host died keeps them, for the owner to kill (server/shell-hosts.ts).
+    client.died('killed');
+    await shell.close();
+    expect(shell.processGroups()).toEqual([102]);
+  });
+
+  it('has no process group left to kill once the host has confirmed the shell closed', async () => {
+    const { client, sent } = scripted();
+    const opening = RemoteShell.open('S', SETTINGS, client);
+    client.receive({ id: idOf(sent[0]), ok: true, value: undefined });
+    const shell = await opening;
+    const starting = shell.startCommand('C', { commandLine: 'x', executable: 'x', args: [], skipInterpreter: false });
+    client.receive({ id: idOf(sent[1]), ok: true, value: { pid: 7 } });
+    await starting;
+    const closing = shell.close();
+    client.receive({ id: idOf(sent[2]), ok: true, value: undefined });
+    await closing;
+    expect(shell.processGroups()).toEqual([]);
   });
 
   it('closes without asking a dead host, and reports the close once', async () => {

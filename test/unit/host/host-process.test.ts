@@ -83,13 +83,27 @@ describe('a shell host', () => {
 
   it('does not leak its IPC channel into the commands it starts', async () => {
     const shell = await openShell(await host());
-    const command = await shell.startCommand('C1', viaShell('for fd in /proc/$$/fd/*; do echo "${fd##*/} $(readlink "$fd")"; done; echo "${NODE_CHANNEL_FD:-none}"'));
+    const command = await shell.startCommand('C1', viaShell('for fd in /proc/$$/fd/*; do echo "${fd##*/} $(readlink "$fd")"; done'));
     const { stdout } = await drain(command);
     const lines = stdout.toString().trim().split('\n');
     // The channel is a Unix socket; so are the command's stdio pipes (libuv makes socketpairs), fds 0-2.
-    const sockets = lines.slice(0, -1).filter((line) => Number(line.split(' ')[0]) > 2 && line.includes('socket:'));
+    const sockets = lines.filter((line) => Number(line.split(' ')[0]) > 2 && line.includes('socket:'));
     expect(sockets).toEqual([]);
-    expect(lines.at(-1)).toBe('none');
+  });
+
+  it("starts with none of winrmd's environment, and gives its commands exactly the shell's", async () => {
+    const launched = await host();
+    // What the host was started with (/proc keeps the initial environment): node's channel
+    // variables and nothing else, so no WINRMD_ secret nor anything else of the listener's.
+    const names = readFileSync(`/proc/${launched.pid ?? 0}/environ`, 'utf8')
+      .split('\0')
+      .filter((entry) => entry !== '')
+      .map((entry) => entry.slice(0, entry.indexOf('=')));
+    expect(names.filter((name) => !name.startsWith('NODE_CHANNEL_'))).toEqual([]);
+    // env(1) started directly, without a shell that would add variables of its own.
+    const shell = await openShell(launched, { ...SETTINGS, environment: { PATH: '/usr/bin:/bin', ONLY_THIS: 'yes' } });
+    const { stdout } = await drain(await shell.startCommand('C1', direct('/usr/bin/env')));
+    expect(stdout.toString().trim().split('\n').sort()).toEqual(['ONLY_THIS=yes', 'PATH=/usr/bin:/bin']);
   });
 
   it('limits memory with RLIMIT_DATA: an allocation beyond it fails, and the exit code still arrives', async () => {
@@ -112,6 +126,11 @@ describe('a shell host', () => {
     await expect(shell.startCommand('C2', direct('/bin/true'))).rejects.toBeInstanceOf(HostDiedError);
     expect(launched.client.isDead).toBe(true);
     expect(await launched.exited).toBe('signal SIGKILL');
+  });
+
+  it('fails to start with HostDiedError (the fault hostFailed), whether its program is missing or exits at once', async () => {
+    await expect(spawnHost({ runAs: undefined, heapLimitMb: 64, limitPrefix: ['/nonexistent/winrmd-prlimit'] })).rejects.toBeInstanceOf(HostDiedError);
+    await expect(spawnHost({ runAs: undefined, heapLimitMb: 64, limitPrefix: ['/bin/false'] })).rejects.toBeInstanceOf(HostDiedError);
   });
 
   it('ends its commands and exits when asked to stop', async () => {

@@ -12,7 +12,7 @@ import { FAULTS, type FaultName } from '../../../protocol/wsman/fault-catalogue.
 import { COMMAND_STATE } from '../../../protocol/winrs/uris.js';
 import type { ServiceState } from '../../../server/handlers/index.js';
 import type { Principal } from '../../../server/principal.js';
-import { inProcessHost } from '../../../host/spawn-host.js';
+import { inProcessHost, type HostLauncher } from '../../../host/spawn-host.js';
 import { createServiceState } from '../../../server/service-state.js';
 import { dispatchEnvelope, type DispatcherSettings, type DispatchResult } from '../../../server/wsman-dispatch.js';
 import { attr, find, findAll, must, readEnvelope, readFault, RSP, W, X, type EnvelopeView, type FaultView } from '../protocol/xml-query.js';
@@ -42,13 +42,14 @@ export async function defaultConfig(): Promise<Config> {
 const services: ServiceState[] = [];
 
 /**
- * A service as start-endpoint.ts builds it; closeServices() ends every one made. Its shells run as
+ * A service as start-endpoint.ts builds it (its shell hosts in process unless `hostLauncher` says
+ * otherwise); closeServices() ends every one made. Its shells run as
  * the test runner's own account (Winrmd.RunAsServiceAccount), since ALICE and BOB have no Linux
  * accounts; test/unit/server/shell-accounts.test.ts covers the per-user accounts.
  */
-export function makeService(config: Config): ServiceState {
+export function makeService(config: Config, hostLauncher: HostLauncher = inProcessHost): ServiceState {
   const service = createServiceState({ ...config, 'Winrmd.RunAsServiceAccount': true }, log, {
-    hostLauncher: inProcessHost,
+    hostLauncher,
     baseEnvironment: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
     defaultWorkingDirectory: tmpdir(),
   });
@@ -57,7 +58,12 @@ export function makeService(config: Config): ServiceState {
 }
 
 export async function closeServices(): Promise<void> {
-  await Promise.all(services.splice(0).map((s) => s.shells.closeAll()));
+  await Promise.all(
+    services.splice(0).map(async (s) => {
+      await s.shells.closeAll();
+      await s.hosts.closeAll();
+    }),
+  );
 }
 
 export interface Client {

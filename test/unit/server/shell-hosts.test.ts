@@ -5,18 +5,25 @@
  */
 import { tmpdir } from 'node:os';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { HostTimeoutError } from '../../../host/errors.js';
+import { HostClient } from '../../../host/host-client.js';
 import { inProcessHost, type HostLauncher, type LaunchedHost } from '../../../host/spawn-host.js';
 import { ShellHosts } from '../../../server/shell-hosts.js';
 
 const log = pino({ level: 'silent' });
 const SETTINGS = { workingDirectory: tmpdir(), environment: { PATH: '/usr/bin:/bin' }, interpreter: ['/bin/sh', '-c'], maxBufferedBytes: 1024 };
 
-function pool(lingerMs = 10): { hosts: ShellHosts; launched: LaunchedHost[]; died: { ids: readonly string[]; reason: string }[] } {
+function pool(
+  lingerMs = 10,
+  base: HostLauncher = inProcessHost,
+): { hosts: ShellHosts; launched: LaunchedHost[]; died: { ids: readonly string[]; reason: string }[]; killedGroups: number[] } {
   const launched: LaunchedHost[] = [];
   const died: { ids: readonly string[]; reason: string }[] = [];
+  // Recorded, not sent: the groups are the test's to check (an in-process host ends its own).
+  const killedGroups: number[] = [];
   const launcher: HostLauncher = async (options) => {
-    const host = await inProcessHost(options);
+    const host = await base(options);
     launched.push(host);
     return host;
   };
@@ -29,9 +36,54 @@ function pool(lingerMs = 10): { hosts: ShellHosts; launched: LaunchedHost[]; die
     onHostDied: (ids, reason) => {
       died.push({ ids, reason });
     },
+    killGroup: (pid) => {
+      killedGroups.push(pid);
+    },
   });
-  return { hosts, launched, died };
+  return { hosts, launched, died, killedGroups };
 }
+
+/**
+ * A host that opens shells and starts commands (made-up pids from 4242) but never answers a Receive or
+ * its cancel (with `firstHostAnswersNothing`, the first host answers nothing at all): stopped, or
+ * stuck. It records its kill, and its kill is its death.
+ */
+function hangingLauncher(firstHostAnswersNothing = false): { launcher: HostLauncher; kills: number[] } {
+  const kills: number[] = [];
+  let hostNumber = 0;
+  const launcher: HostLauncher = () => {
+    hostNumber += 1;
+    const number = hostNumber;
+    let nextPid = 4242; // Never signalled: the pool records its kills (killGroup).
+    let markExited: (reason: string) => void = () => undefined;
+    const exited = new Promise<string>((resolve) => {
+      markExited = resolve;
+    });
+    const client: HostClient = new HostClient((message) => {
+      if (message.op === 'receive' || message.op === 'cancel') return;
+      if (firstHostAnswersNothing && number === 1) return;
+      const value = message.op === 'startCommand' ? { pid: nextPid++ } : undefined;
+      queueMicrotask(() => {
+        client.receive({ id: message.id, ok: true, value });
+      });
+    });
+    const kill = (): void => {
+      kills.push(number);
+      client.died('the shell host ended (signal SIGKILL)');
+      markExited('signal SIGKILL');
+    };
+    const stop = (): Promise<void> => {
+      kill();
+      return Promise.resolve();
+    };
+    return Promise.resolve({ pid: undefined, client, exited, stop, kill });
+  };
+  return { launcher, kills };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 const alice = { user: 'alice', uid: 1001, runAs: undefined };
 const bob = { user: 'bob', uid: 1002, runAs: undefined };
@@ -74,6 +126,86 @@ describe('ShellHosts', () => {
     expect(bobShell.isClosed()).toBe(false);
     await hosts.openShell(alice, 'A3', SETTINGS);
     expect(launched).toHaveLength(3);
+    await hosts.closeAll();
+  });
+
+  it('kills a host that lets a cancelled Receive go unanswered, ends its shells, and starts a new host for the next', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { launcher, kills } = hangingLauncher();
+    const { hosts, launched, died, killedGroups } = pool(10, launcher);
+    const shell = await hosts.openShell(alice, 'A1', SETTINGS);
+    const command = await shell.startCommand('C1', { commandLine: 'sleep 30', executable: 'sleep', args: [], skipInterpreter: false });
+    const abort = new AbortController();
+    const receiving = command.receive(new Set(['stdout'] as const), 1024, abort.signal).catch((error: unknown) => error);
+    // The Receive's OperationTimeout: the listener asks the host to answer now; it does not.
+    abort.abort();
+    expect(kills).toEqual([]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await receiving).toBeInstanceOf(HostTimeoutError);
+    expect(kills).toEqual([1]);
+    expect(died).toEqual([{ ids: ['A1'], reason: 'signal SIGKILL' }]);
+    expect(killedGroups).toEqual([command.pid]);
+    expect(hosts.size).toBe(0);
+    vi.useRealTimers();
+    await hosts.openShell(alice, 'A2', SETTINGS);
+    expect(launched).toHaveLength(2);
+    await hosts.closeAll();
+  });
+
+  it('kills a host that does not answer the opening of a shell by the deadline, and opens the next shell in a new one', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { launcher, kills } = hangingLauncher(true);
+    const { hosts, launched } = pool(10, launcher);
+    const opening = hosts.openShell(alice, 'A1', SETTINGS).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(await opening).toBeInstanceOf(HostTimeoutError);
+    expect(kills).toEqual([1]);
+    vi.useRealTimers();
+    await hosts.openShell(alice, 'A2', SETTINGS);
+    expect(launched).toHaveLength(2);
+    await hosts.closeAll();
+  });
+
+  it('after a host dies, kills the process groups of its unfinished commands and of none that finished', async () => {
+    const { hosts, launched, killedGroups } = pool();
+    const shell = await hosts.openShell(alice, 'A1', SETTINGS);
+    const finished = await shell.startCommand('DONE', { commandLine: 'true', executable: 'true', args: [], skipInterpreter: false });
+    let exitCode: number | undefined;
+    while (exitCode === undefined) ({ exitCode } = await finished.receive(new Set(['stdout', 'stderr'] as const), 1024, new AbortController().signal));
+    const running = await shell.startCommand('RUNNING', { commandLine: 'sleep 30', executable: 'sleep', args: [], skipInterpreter: false });
+    launched[0]?.kill();
+    await launched[0]?.exited;
+    // The finished command's pid may belong to anyone by now: it must not be signalled.
+    expect(killedGroups).toEqual([running.pid]);
+  });
+
+  it('reuses the host for a shell opened within the linger after the last one closed', async () => {
+    const { hosts, launched } = pool(60_000);
+    const first = await hosts.openShell(alice, 'A1', SETTINGS);
+    await first.close();
+    await hosts.openShell(alice, 'A2', SETTINGS);
+    expect(launched).toHaveLength(1);
+    expect(hosts.size).toBe(1);
+    await hosts.closeAll();
+  });
+
+  it('starts each host with the memory limit in force at that moment (a Put applies to later hosts)', async () => {
+    const prefixes: (readonly string[] | undefined)[] = [];
+    let limit: readonly string[] | undefined = ['/usr/bin/prlimit', '--data=134217728', '--'];
+    const launcher: HostLauncher = (options) => {
+      prefixes.push(options.limitPrefix);
+      return inProcessHost(options);
+    };
+    const hosts = new ShellHosts({ launcher, log, heapLimitMb: 64, lingerMs: 10, limitPrefix: () => limit, onHostDied: () => undefined });
+    await hosts.openShell(alice, 'A1', SETTINGS);
+    limit = ['/usr/bin/prlimit', '--data=268435456', '--'];
+    // Alice's running host keeps its limit; bob's, started now, gets the new one.
+    await hosts.openShell(alice, 'A2', SETTINGS);
+    await hosts.openShell(bob, 'B1', SETTINGS);
+    expect(prefixes).toEqual([
+      ['/usr/bin/prlimit', '--data=134217728', '--'],
+      ['/usr/bin/prlimit', '--data=268435456', '--'],
+    ]);
     await hosts.closeAll();
   });
 });

@@ -164,6 +164,35 @@ describe('ShellRegistry', () => {
     expect(r.listFor('alice').map((s) => s.id)).toEqual(['busy']);
   });
 
+  it('closes the expired shells of one sweep together, so that a close that hangs holds up no other', async () => {
+    vi.useFakeTimers();
+    let now = 0;
+    const r = registry(100, 100, () => now);
+    const closeCalls: string[] = [];
+    let releaseHung: () => void = () => undefined;
+    const hanging = (id: string): ShellSession => {
+      const session = new ShellSession(id, { workingDirectory: tmpdir(), environment: {}, interpreter: ['/bin/sh', '-c'], maxBufferedBytes: 1024 });
+      // A shell whose host does not answer: its close waits until the test lets it go.
+      session.close = () => {
+        closeCalls.push(id);
+        return new Promise<void>((resolve) => {
+          releaseHung = resolve;
+        });
+      };
+      return session;
+    };
+    r.add(record('hung', 'alice', { idleTimeoutMs: 5_000, session: hanging('hung') }));
+    const other = record('other', 'alice', { idleTimeoutMs: 5_000 });
+    r.add(other);
+    now = 5_000;
+    // One sweep, and nothing more: the timer fires once.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(closeCalls).toEqual(['hung']);
+    expect(other.session.isClosed()).toBe(true);
+    expect(r.size).toBe(0);
+    releaseHung();
+  });
+
   it('sweeps a shell at the end of its lifetime, busy or not', async () => {
     vi.useFakeTimers();
     let now = 0;
