@@ -21,10 +21,18 @@ export const FRESH_CONSOLES: ConsoleSource = { take: (commandId, size) => Consol
 export class ConsolePool implements ConsoleSource {
   /** The console being made ready, or made ready; undefined when it could not be. */
   private spare: Promise<ConsoleInput | undefined> | undefined;
+  /** Counts release() calls, so that a refill planned before one does not happen after it. */
+  private releases = 0;
 
   async take(commandId: string, size: TerminalSize): Promise<ConsoleInput> {
     const spare = this.spare;
-    this.spare = this.prepare();
+    this.spare = undefined;
+    // The next spare's stty is a fork of this process, synchronous like every spawn: started now it
+    // would hold up the command's own spawn, so it waits until the command has started.
+    const releases = this.releases;
+    setImmediate(() => {
+      if (this.releases === releases) this.spare ??= this.prepare();
+    });
     const ready = spare === undefined ? undefined : await spare;
     if (ready === undefined) return ConsoleInput.open(commandId, size);
     try {
@@ -38,6 +46,7 @@ export class ConsolePool implements ConsoleSource {
 
   /** Closes the spare; the next take() opens one on the spot and starts a new spare. */
   release(): void {
+    this.releases += 1;
     const spare = this.spare;
     this.spare = undefined;
     void spare?.then((console) => console?.close());
