@@ -15,6 +15,7 @@ import { connectionOf, trackConnections } from './connection-tracking.js';
 import { readBodyWithin } from './body-reader.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TranscriptWriter } from './transcript.js';
+import type { EnvelopeText } from '../protocol/xml/reply-text.js';
 
 export interface ListenerOptions {
   readonly transport: 'http' | 'https';
@@ -51,7 +52,7 @@ interface RequestNotes {
 }
 
 /** The plaintext envelope each reply carried (before encryption), for the transcript. */
-const sentEnvelopes = new WeakMap<FastifyReply, string>();
+const sentEnvelopes = new WeakMap<FastifyReply, EnvelopeText>();
 
 /** One WinRM listener: POST /wsman over HTTP or HTTPS; anything else is 404 or 405. */
 export function buildListener(options: ListenerOptions): FastifyInstance {
@@ -224,7 +225,7 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
       notes.set(request, note);
       if (result.status === 401) return sendUnauthorized(reply, options.gate.challenges());
       if (options.logBodies) options.log.debug({ body: result.xml }, 'response envelope');
-      return sendSoap(reply, result.status, result.xml, decoded.charset, sealing);
+      return sendSoap(reply, result.status, result.envelope, decoded.charset, sealing);
     },
   });
   return app;
@@ -236,7 +237,7 @@ interface Sealing {
 }
 
 /** Every SOAP reply, faults included, goes back sealed when its request came sealed (notes 1.7). */
-function sendSoap(reply: FastifyReply, status: number, xml: string, charset: BodyCharset, sealing: Sealing | undefined): FastifyReply {
+function sendSoap(reply: FastifyReply, status: number, xml: EnvelopeText, charset: BodyCharset, sealing: Sealing | undefined): FastifyReply {
   sentEnvelopes.set(reply, xml);
   const encoded = encodeSoapReply(xml, charset);
   if (sealing === undefined) return reply.code(status).header('Content-Type', encoded.contentType).send(encoded.body);
@@ -270,7 +271,7 @@ function recordExchange(
     direction: 'response',
     status: reply.statusCode,
     headers: reply.getHeaders(),
-    envelope: sentEnvelopes.get(reply),
+    envelope: sentEnvelopes.get(reply)?.toString(),
   });
 }
 

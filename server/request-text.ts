@@ -1,5 +1,6 @@
 import { TextDecoder } from 'node:util';
 import { WsmanFault } from '../protocol/wsman/fault.js';
+import type { EnvelopeText } from '../protocol/xml/reply-text.js';
 
 export type BodyCharset = 'utf-8' | 'utf-16le' | 'utf-16be';
 
@@ -40,8 +41,10 @@ export function decodeSoapBody(body: Buffer, contentType: string): DecodedBody {
   }
 }
 
-export function encodeSoapReply(xml: string, charset: BodyCharset): { body: Buffer; contentType: string } {
-  if (charset === 'utf-8') return { body: Buffer.from(xml, 'utf8'), contentType: 'application/soap+xml;charset=UTF-8' };
-  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]);
+export function encodeSoapReply(xml: EnvelopeText, charset: BodyCharset): { body: Buffer; contentType: string } {
+  if (charset === 'utf-8') {
+    return { body: typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml.toUtf8(), contentType: 'application/soap+xml;charset=UTF-8' };
+  }
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml.toString(), 'utf16le')]);
   return { body: le, contentType: 'application/soap+xml;charset=UTF-16' };
 }

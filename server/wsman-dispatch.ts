@@ -6,7 +6,8 @@ import { faultAction, faultTexts, WsmanFault, writeFaultBody } from '../protocol
 import { DEFAULT_FAULT_LANGUAGE } from '../protocol/wsman/fault-language.js';
 import { writeIdentifyResponse, type IdentifyFacts } from '../protocol/wsman/identify.js';
 import { parseRequest, type WsmanRequest } from '../protocol/wsman/request.js';
-import { writeEnvelope } from '../protocol/wsman/response.js';
+import { writeEnvelope, writeEnvelopeText } from '../protocol/wsman/response.js';
+import { utf8Length, type EnvelopeText } from '../protocol/xml/reply-text.js';
 import { HANDLERS, type ServiceState } from './handlers/index.js';
 import { maxEnvelopeBytes } from './handlers/limits.js';
 import type { Logger } from './logger.js';
@@ -28,6 +29,9 @@ export interface DispatchInput {
 export interface DispatchResult {
   /** 200, 500 for faults, or 401 when an unauthenticated request turned out not to be an Identify. */
   readonly status: 200 | 401 | 500;
+  /** The reply envelope, its base64 possibly still bytes (reply-text.ts): what the listener sends. */
+  readonly envelope: EnvelopeText;
+  /** The same as one string, made when asked for (tests, transcripts, debug logs). */
   readonly xml: string;
   /** What was asked, for the request log line. */
   readonly action: string | undefined;
@@ -57,7 +61,7 @@ export async function dispatchEnvelope(
       return ok(request, identifyReply(settings, input.principal !== undefined, transport, langOf(request)));
     }
     if (input.principal === undefined) {
-      return { status: 401, xml: '', action: request.action, resourceUri: request.resourceUri, fault: undefined };
+      return { status: 401, envelope: '', xml: '', action: request.action, resourceUri: request.resourceUri, fault: undefined };
     }
     const action = request.action ?? '';
     const handler = HANDLERS.get(action);
@@ -69,7 +73,7 @@ export async function dispatchEnvelope(
     }
     // Service.MaxConcurrentOperationsPerUser: a waiting Receive counts until it returns.
     const endOperation = service.shells.beginOperation(input.principal.name);
-    let body: string;
+    let body: EnvelopeText;
     try {
       body = await handler({
         request,
@@ -87,17 +91,17 @@ export async function dispatchEnvelope(
     } finally {
       endOperation();
     }
-    const xml = writeEnvelope(
+    const envelope = writeEnvelopeText(
       { action: responseAction(action), messageId: newMessageId(), relatesTo: request.messageId, lang: langOf(request) },
       body,
     );
     const limit = maxEnvelopeBytes(request, service.config);
     // UTF-8 takes at most three bytes per UTF-16 unit: most replies need no byte count at all.
-    if (xml.length * 3 > limit) {
-      const bytes = Buffer.byteLength(xml);
+    if (envelope.length * 3 > limit) {
+      const bytes = utf8Length(envelope);
       if (bytes > limit) throw new WsmanFault('responseTooLarge', [], `${bytes} > ${limit}`);
     }
-    return ok(request, xml);
+    return ok(request, envelope);
   } catch (error) {
     const fault = error instanceof WsmanFault ? error : unexpected(error, input.log);
     if (fault.logDetail !== undefined) input.log.debug({ fault: fault.fault, detail: fault.logDetail }, 'fault');
@@ -107,7 +111,7 @@ export async function dispatchEnvelope(
       { action: faultAction(fault.spec), messageId: newMessageId(), relatesTo: request?.messageId ?? fault.relatesTo, lang: texts.lang },
       writeFaultBody(fault, { machine: settings.machineName, texts, provider: pluginFor(request?.resourceUri) }),
     );
-    return { status: 500, xml, action: request?.action, resourceUri: request?.resourceUri, fault: fault.fault };
+    return { status: 500, envelope: xml, xml, action: request?.action, resourceUri: request?.resourceUri, fault: fault.fault };
   }
 }
 
@@ -138,8 +142,17 @@ function identifyReply(settings: DispatcherSettings, authenticated: boolean, tra
   return reply;
 }
 
-function ok(request: WsmanRequest, xml: string): DispatchResult {
-  return { status: 200, xml, action: request.action, resourceUri: request.resourceUri, fault: undefined };
+function ok(request: WsmanRequest, envelope: EnvelopeText): DispatchResult {
+  return {
+    status: 200,
+    envelope,
+    get xml() {
+      return envelope.toString();
+    },
+    action: request.action,
+    resourceUri: request.resourceUri,
+    fault: undefined,
+  };
 }
 
 /** Anything that is not a WS-Management fault is our bug: log it whole, tell the client nothing of it. */

@@ -1,4 +1,5 @@
 import { escapeXml } from '../xml/escape.js';
+import { ReplyText } from '../xml/reply-text.js';
 import { attributeValue, childElement, type XmlElement } from '../xml/xml-tree.js';
 import { NS } from '../wsman/namespaces.js';
 import { requireShellBody } from './body.js';
@@ -32,20 +33,27 @@ export interface ReceivedState {
 
 /** ReceiveResponse: Stream elements in order, then the CommandState. */
 export function writeReceiveResponse(commandId: string, streams: readonly ReceivedStream[], state: ReceivedState): string {
-  const id = escapeXml(commandId);
-  const parts = streams.map((s) => {
-    const end = s.end ? ' End="true"' : '';
-    return `<rsp:Stream Name="${escapeXml(s.name)}" CommandId="${id}"${end}>${s.data.toString('base64')}</rsp:Stream>`;
-  });
-  const exit = state.exitCode === undefined ? '' : `<rsp:ExitCode>${state.exitCode}</rsp:ExitCode>`;
-  const stateXml =
-    exit === ''
-      ? `<rsp:CommandState CommandId="${id}" State="${escapeXml(state.state)}"/>`
-      : `<rsp:CommandState CommandId="${id}" State="${escapeXml(state.state)}">${exit}</rsp:CommandState>`;
-  return `<rsp:ReceiveResponse>${parts.join('')}${stateXml}</rsp:ReceiveResponse>`;
+  return writeReceiveResponseText(commandId, streams, state).toString();
 }
 
-/** Bytes of a ReceiveResponse beyond its base64 payloads, with room for one Stream per chunk. */
+/** The same reply with each stream's base64 kept as bytes until it is written (reply-text.ts). */
+export function writeReceiveResponseText(commandId: string, streams: readonly ReceivedStream[], state: ReceivedState): ReplyText {
+  const id = escapeXml(commandId);
+  const pieces: (string | ReplyText)[] = ['<rsp:ReceiveResponse>'];
+  for (const s of streams) {
+    const end = s.end ? ' End="true"' : '';
+    pieces.push(`<rsp:Stream Name="${escapeXml(s.name)}" CommandId="${id}"${end}>`, ReplyText.base64(s.data), '</rsp:Stream>');
+  }
+  const exit = state.exitCode === undefined ? '' : `<rsp:ExitCode>${state.exitCode}</rsp:ExitCode>`;
+  pieces.push(
+    exit === ''
+      ? `<rsp:CommandState CommandId="${id}" State="${escapeXml(state.state)}"/>`
+      : `<rsp:CommandState CommandId="${id}" State="${escapeXml(state.state)}">${exit}</rsp:CommandState>`,
+    '</rsp:ReceiveResponse>',
+  );
+  return ReplyText.join(pieces);
+}
+
 export function receiveResponseOverhead(commandId: string, streamCount: number): number {
   const perStream = `<rsp:Stream Name="stderr" CommandId="${commandId}" End="true"></rsp:Stream>`.length;
   const state = `<rsp:CommandState CommandId="${commandId}" State="http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Running"><rsp:ExitCode>-2147483648</rsp:ExitCode></rsp:CommandState>`.length;

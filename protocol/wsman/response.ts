@@ -1,4 +1,5 @@
 import { escapeXml } from '../xml/escape.js';
+import { ReplyText, type EnvelopeText } from '../xml/reply-text.js';
 import { ANONYMOUS_ADDRESS, PREFIX_DECLARATIONS } from './namespaces.js';
 
 export interface EnvelopeHeader {
@@ -22,6 +23,17 @@ const NAMESPACE_ATTRIBUTES = Object.entries(PREFIX_DECLARATIONS)
  * WS-Management response has: Action, a MessageID of its own, To anonymous and RelatesTo.
  */
 export function writeEnvelope(header: EnvelopeHeader, bodyXml: string): string {
+  return `${envelopeHead(header)}${bodyXml}${ENVELOPE_TAIL}`;
+}
+
+/** The same, for a body that may keep base64 as bytes (reply-text.ts). */
+export function writeEnvelopeText(header: EnvelopeHeader, body: EnvelopeText): EnvelopeText {
+  return typeof body === 'string' ? writeEnvelope(header, body) : ReplyText.join([envelopeHead(header), body, ENVELOPE_TAIL]);
+}
+
+const ENVELOPE_TAIL = '</s:Body></s:Envelope>';
+
+function envelopeHead(header: EnvelopeHeader): string {
   const headers: string[] = [];
   if (header.action !== undefined) headers.push(`<a:Action>${escapeXml(header.action)}</a:Action>`);
   if (header.messageId !== undefined) headers.push(`<a:MessageID>${escapeXml(header.messageId)}</a:MessageID>`);
@@ -29,6 +41,6 @@ export function writeEnvelope(header: EnvelopeHeader, bodyXml: string): string {
   if (header.relatesTo !== undefined) headers.push(`<a:RelatesTo>${escapeXml(header.relatesTo)}</a:RelatesTo>`);
   return (
     `<s:Envelope${header.lang === undefined ? '' : ` xml:lang="${escapeXml(header.lang)}"`}${NAMESPACE_ATTRIBUTES}>` +
-    `<s:Header>${headers.join('')}</s:Header><s:Body>${bodyXml}</s:Body></s:Envelope>`
+    `<s:Header>${headers.join('')}</s:Header><s:Body>`
   );
 }

@@ -2,6 +2,7 @@ import type { Config } from '../../config/index.js';
 import type { ListenerDescription } from '../../protocol/config/listener-xml.js';
 import type { ServiceObserver } from '../../events/signals.js';
 import type { WsmanRequest } from '../../protocol/wsman/request.js';
+import type { EnvelopeText } from '../../protocol/xml/reply-text.js';
 import type { EnumerationRegistry } from '../enumeration-registry.js';
 import type { Logger } from '../logger.js';
 import type { Principal } from '../principal.js';
@@ -46,4 +47,5 @@ export interface ServiceState {
 }
 
 /** A handler returns the response body's XML; the dispatcher wraps it in the envelope. */
-export type Handler = (ctx: HandlerContext) => Promise<string>;
+/** A handler's reply body; a Receive's keeps its base64 as bytes (reply-text.ts). */
+export type Handler = (ctx: HandlerContext) => Promise<EnvelopeText>;

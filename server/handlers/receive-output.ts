@@ -1,5 +1,6 @@
 import { WsmanFault } from '../../protocol/wsman/fault.js';
-import { parseReceive, receiveResponseOverhead, writeReceiveResponse, type ReceivedStream } from '../../protocol/winrs/receive.js';
+import { parseReceive, receiveResponseOverhead, writeReceiveResponseText, type ReceivedStream } from '../../protocol/winrs/receive.js';
+import type { ReplyText } from '../../protocol/xml/reply-text.js';
 import { COMMAND_STATE } from '../../protocol/winrs/uris.js';
 import { ReceiveBusyError, type CommandOutput, type OutputStreamName } from '../../shell/index.js';
 import { encodeOutput } from '../stream-compression.js';
@@ -15,7 +16,7 @@ const ENVELOPE_HEADER_BYTES = 2048;
  * within the client's MaxEnvelopeSize. Nothing to report in time is the w:TimedOut fault, on which
  * every client simply asks again.
  */
-export async function receiveOutput(ctx: HandlerContext): Promise<string> {
+export async function receiveOutput(ctx: HandlerContext): Promise<ReplyText> {
   requireCmdShellResource(ctx);
   const record = requireShell(ctx);
   const request = parseReceive(ctx.request.body);
@@ -46,7 +47,7 @@ export async function receiveOutput(ctx: HandlerContext): Promise<string> {
     ...coalesce(output).map((s) => ({ ...s, data: encodeOutput(record, s.data) })),
     ...output.endedStreams.map((name) => ({ name, data: Buffer.alloc(0), end: true })),
   ];
-  return writeReceiveResponse(command.id, elements, {
+  return writeReceiveResponseText(command.id, elements, {
     state: output.exitCode === undefined ? COMMAND_STATE.running : COMMAND_STATE.done,
     exitCode: output.exitCode,
   });
