@@ -7,17 +7,16 @@
  * `<Winrmd>` element of its own namespace after EventData, which readers of the standard
  * elements skip.
  */
+import { NON_XML_CHARACTERS } from '../protocol/xml/xml-chars.js';
 import type { EventRecord } from './record.js';
 
 export const EVENT_NS = 'http://schemas.microsoft.com/win/2004/08/events/event';
 export const WINRMD_NS = 'urn:winrmd:events';
 
-/** Anything outside XML 1.0's Char production (tab, newline, return, and space up, but U+FFFE/U+FFFF). */
-const NOT_XML_CHAR = /[^\t\n\r\u0020-\ufffd\u{10000}-\u{10ffff}]/gu;
 
 function escapeText(value: string): string {
   // XML 1.0 cannot carry most control characters at all; Windows drops them too.
-  const clean = value.replace(NOT_XML_CHAR, '');
+  const clean = value.replace(NON_XML_CHARACTERS, '');
   return clean.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

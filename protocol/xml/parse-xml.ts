@@ -1,3 +1,4 @@
+import { NON_XML_CHARACTER } from './xml-chars.js';
 import { ProtocolError } from '../protocol-error.js';
 import { isNameChar, NAME, splitQName } from './xml-names.js';
 import { decodeReferences } from './xml-references.js';
@@ -15,9 +16,6 @@ const EQUALS = 0x3d;
 const DOUBLE_QUOTE = 0x22;
 const SINGLE_QUOTE = 0x27;
 
-// XML 1.0 section 2.2: these code points may not appear in a document, raw or otherwise.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point here
-const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 /** XML 1.0 section 2.8 XMLDecl: version, then optionally encoding and standalone, each quoted. */
 const XML_DECLARATION =
@@ -36,7 +34,7 @@ const ROOT_SCOPE: ReadonlyMap<string, string> = new Map([['xml', XML_NAMESPACE]]
  * a Send reaches the codec as the same characters.
  */
 export function parseXml(xml: string): XmlElement {
-  if (FORBIDDEN_CHARACTERS.test(xml)) throw new ProtocolError('a character XML does not allow');
+  if (NON_XML_CHARACTER.test(xml)) throw new ProtocolError('a character XML does not allow');
   // XML 1.0 section 2.11: a parser reports every line end, CR LF or lone CR, as LF.
   const normalised = xml.includes('\r') ? xml.replace(/\r\n?/g, '\n') : xml;
   return new DocumentReader(normalised).read();

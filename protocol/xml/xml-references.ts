@@ -1,3 +1,4 @@
+import { isXmlChar } from './xml-chars.js';
 import { ProtocolError } from '../protocol-error.js';
 
 // A Map, not an object literal: `&constructor;` must not find Object.prototype's member.
@@ -31,9 +32,3 @@ export function decodeReferences(raw: string): string {
   });
 }
 
-/** XML 1.0 section 2.2 Char. */
-function isXmlChar(cp: number): boolean {
-  return (
-    cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff)
-  );
-}
