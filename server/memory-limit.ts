@@ -11,26 +11,10 @@
  * allocation beyond the limit fails (Python raises MemoryError, C's malloc returns NULL); the
  * command exits with whatever code it chooses and the client receives it as usual.
  *
- * A cgroup v2 memory controller would bound the shell as a whole (all its commands together);
- * winrmd does not use one yet — see the README (Accounts and shells).
+ * Where winrmd is root and a cgroup v2 memory controller is usable, each shell also gets a cgroup
+ * with the limit, which bounds the shell as a whole (server/shell-cgroups.ts).
  */
-import { readFileSync } from 'node:fs';
 import { systemProgram } from '../shell/index.js';
-
-/**
- * Whether this machine has a cgroup v2 memory controller winrmd could use (a unified hierarchy
- * whose cgroup.controllers lists memory). Reported at start; enforcement is RLIMIT_DATA either way.
- */
-export function hasCgroupV2Memory(root = '/sys/fs/cgroup'): boolean {
-  for (const dir of [root, `${root}/unified`]) {
-    try {
-      if (readFileSync(`${dir}/cgroup.controllers`, 'utf8').split(/\s+/).includes('memory')) return true;
-    } catch {
-      // Not a cgroup2 mount.
-    }
-  }
-  return false;
-}
 
 export function findPrlimit(): string | undefined {
   return systemProgram('prlimit');
@@ -42,9 +26,15 @@ export function findPrlimit(): string | undefined {
  */
 export const MIN_MEMORY_LIMIT_MB = 128;
 
+/** The limit in bytes, at least MIN_MEMORY_LIMIT_MB; undefined for no limit (0 or less). */
+export function memoryLimitBytes(limitMb: number): number | undefined {
+  if (limitMb <= 0) return undefined;
+  return Math.min(Math.max(limitMb, MIN_MEMORY_LIMIT_MB) * 1024 * 1024, Number.MAX_SAFE_INTEGER);
+}
+
 /** The argv prefix that starts a host under the limit; undefined for no limit (0) or no prlimit. */
 export function memoryLimitPrefix(limitMb: number, prlimitPath: string | undefined): string[] | undefined {
-  if (limitMb <= 0 || prlimitPath === undefined) return undefined;
-  const bytes = Math.min(Math.max(limitMb, MIN_MEMORY_LIMIT_MB) * 1024 * 1024, Number.MAX_SAFE_INTEGER);
+  const bytes = memoryLimitBytes(limitMb);
+  if (bytes === undefined || prlimitPath === undefined) return undefined;
   return [prlimitPath, `--data=${bytes}`, '--'];
 }

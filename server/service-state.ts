@@ -11,7 +11,8 @@ import { RuntimeConfig } from './runtime-config.js';
 import { ShellAccounts } from './shell-accounts.js';
 import { ShellRegistry } from './shell-registry.js';
 import { ShellHosts } from './shell-hosts.js';
-import { findPrlimit, memoryLimitPrefix } from './memory-limit.js';
+import { findPrlimit, memoryLimitBytes, memoryLimitPrefix } from './memory-limit.js';
+import type { ShellCgroups } from './shell-cgroups.js';
 import { spawnHost, type HostLauncher } from '../host/spawn-host.js';
 
 export interface ServiceEnvironment {
@@ -29,6 +30,8 @@ export interface ServiceEnvironment {
    * inProcessHost for unit tests of the handlers, which need no built dist/.
    */
   readonly hostLauncher?: HostLauncher;
+  /** Per-shell memory cgroups, when start-endpoint.ts found a usable cgroup v2 memory controller. */
+  readonly shellCgroups?: ShellCgroups | undefined;
 }
 
 /** V8 heap of a shell host: output buffers live outside it (Buffers), so this bounds only leaks. */
@@ -64,6 +67,10 @@ export function createServiceState(initial: Config, log: Logger, environment: Se
     heapLimitMb: HOST_HEAP_LIMIT_MB,
     lingerMs: HOST_LINGER_MS,
     limitPrefix: () => memoryLimitPrefix(config['Winrs.MaxMemoryPerShellMB'], prlimitPath),
+    cgroups:
+      environment.shellCgroups === undefined
+        ? undefined
+        : { groups: environment.shellCgroups, limitBytes: () => memoryLimitBytes(config['Winrs.MaxMemoryPerShellMB']) },
     onHostDied: (shellIds, reason) => {
       for (const id of shellIds) void shells.delete(id, `shell host ended (${reason})`);
     },

@@ -9,6 +9,7 @@ import type { HostLauncher, LaunchedHost } from '../host/spawn-host.js';
 import { signalGroup } from '../shell/process-group.js';
 import type { RunAsAccount, ShellSettings } from '../shell/types.js';
 import type { Logger } from './logger.js';
+import type { HostCgroup, ShellCgroup, ShellCgroups } from './shell-cgroups.js';
 
 export interface ShellHostsOptions {
   readonly launcher: HostLauncher;
@@ -19,6 +20,11 @@ export interface ShellHostsOptions {
   readonly lingerMs: number;
   /** The argv prefix that limits a new host's memory (Winrs.MaxMemoryPerShellMB), read at each start. */
   readonly limitPrefix: () => readonly string[] | undefined;
+  /**
+   * Per-shell memory cgroups (server/shell-cgroups.ts), when winrmd has a usable cgroup v2 memory
+   * controller, with the limit in bytes read at each Create (undefined: no limit).
+   */
+  readonly cgroups?: { readonly groups: ShellCgroups; readonly limitBytes: () => number | undefined } | undefined;
   /** Told the ids of the shells a host took with it when it died. */
   readonly onHostDied: (shellIds: readonly string[], reason: string) => void;
   /** Ends a process group a dead host left behind; SIGKILL to the group by default (tests watch it). */
@@ -35,6 +41,8 @@ export interface HostOwner {
 interface HostEntry {
   readonly key: string;
   readonly started: Promise<LaunchedHost>;
+  /** The host's cgroup, set as it starts when there are shell cgroups. */
+  cgroup: HostCgroup | undefined;
   readonly shells: Map<string, RemoteShell>;
   /** Process groups of shells closed while the host could not end them (it hangs): killed at its end. */
   readonly strays: Set<number>;
@@ -66,10 +74,19 @@ export class ShellHosts {
     entry.opening += 1;
     try {
       const host = await entry.started;
-      const shell = await RemoteShell.open(shellId, settings, host.client);
+      const cgroup = this.shellCgroup(entry, shellId);
+      let shell: RemoteShell;
+      try {
+        shell = await RemoteShell.open(shellId, cgroup === undefined ? settings : { ...settings, memoryCgroupProcs: cgroup.procs }, host.client);
+      } catch (error) {
+        if (cgroup !== undefined) void this.options.cgroups?.groups.removeShell(cgroup);
+        throw error;
+      }
       entry.shells.set(shellId.toLowerCase(), shell);
       shell.onClosed = () => {
         this.release(entry, shell);
+        // After the host's closeShell: whatever it did not end (a hung host's) goes with cgroup.kill.
+        if (cgroup !== undefined) void this.options.cgroups?.groups.removeShell(cgroup);
       };
       return shell;
     } finally {
@@ -88,8 +105,15 @@ export class ShellHosts {
     const key = `${owner.uid}:${owner.user.toLowerCase()}`;
     const existing = this.hosts.get(key);
     if (existing !== undefined && !existing.ended) return existing;
-    const started = this.options.launcher({ runAs: owner.runAs, heapLimitMb: this.options.heapLimitMb, limitPrefix: this.options.limitPrefix() });
-    const entry: HostEntry = { key, started, shells: new Map(), strays: new Set(), opening: 0, linger: undefined, ended: false };
+    const launched = this.options.launcher({ runAs: owner.runAs, heapLimitMb: this.options.heapLimitMb, limitPrefix: this.options.limitPrefix() });
+    // The host enters its cgroup before `started` resolves, so before it is asked for any shell
+    // and so before it has started any command (server/shell-cgroups.ts says why that matters).
+    const started = launched.then((host) => {
+      const groups = this.options.cgroups?.groups;
+      if (groups !== undefined && host.pid !== undefined) entry.cgroup = groups.forHost(host.pid, owner.uid);
+      return host;
+    });
+    const entry: HostEntry = { key, started, cgroup: undefined, shells: new Map(), strays: new Set(), opening: 0, linger: undefined, ended: false };
     this.hosts.set(key, entry);
     started.then(
       (host) => {
@@ -112,6 +136,14 @@ export class ShellHosts {
       },
     );
     return entry;
+  }
+
+  /** The shell's cgroup, when its host has a cgroup and there is a limit. */
+  private shellCgroup(entry: HostEntry, shellId: string): ShellCgroup | undefined {
+    const cgroups = this.options.cgroups;
+    const limitBytes = cgroups?.limitBytes();
+    if (cgroups === undefined || entry.cgroup === undefined || limitBytes === undefined) return undefined;
+    return cgroups.groups.forShell(entry.cgroup, shellId, limitBytes);
   }
 
   private release(entry: HostEntry, shell: RemoteShell): void {
@@ -152,6 +184,8 @@ export class ShellHosts {
     for (const pid of groups) killGroup(pid);
     entry.shells.clear();
     entry.strays.clear();
+    // After the kills above: the host and its commands have left their cgroups (or are killed there).
+    if (entry.cgroup !== undefined) void this.options.cgroups?.groups.removeHost(entry.cgroup);
     if (!wasStopped || shells.length > 0) {
       this.options.log.warn({ event: 'shell-host-ended', pid: host.pid, reason, shells: shells.length }, 'a shell host ended; its shells are gone');
     }

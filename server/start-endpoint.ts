@@ -12,7 +12,10 @@ import type { Logger } from './logger.js';
 import { LoginThrottle } from './login-throttle.js';
 import { createServiceState } from './service-state.js';
 import { spawnHost } from '../host/spawn-host.js';
-import { findPrlimit, hasCgroupV2Memory } from './memory-limit.js';
+import { readFileSync } from 'node:fs';
+import { findPrlimit } from './memory-limit.js';
+import { findCgroup2Mount, nodeCgroupFs } from './cgroup-fs.js';
+import { ShellCgroups } from './shell-cgroups.js';
 import { loadKerberosService } from './kerberos-setup.js';
 import { configuredNtlmNames, createContextFactory } from './security-contexts.js';
 import { parseOsVersion } from '../auth/ntlm/index.js';
@@ -60,12 +63,24 @@ export async function startEndpoint(config: Config, stateDir: string, users: Use
   const processFacts = currentProcessFacts();
   announceAccountMode(config, processFacts, log);
   // Winrs.MaxMemoryPerShellMB: which mechanism bounds the shells' memory (server/memory-limit.ts).
+  const shellCgroups = setUpShellCgroups(log);
   log.info(
-    { event: 'memory-limit', mechanism: findPrlimit() === undefined ? 'none (prlimit missing)' : 'RLIMIT_DATA', cgroupV2Memory: hasCgroupV2Memory() },
+    {
+      event: 'memory-limit',
+      mechanism: findPrlimit() === undefined ? 'none (prlimit missing)' : 'RLIMIT_DATA',
+      cgroupV2: typeof shellCgroups === 'string' ? `not used: ${shellCgroups}` : `per-shell memory.max under ${shellCgroups.path}`,
+    },
     'shell memory limit',
   );
   const accountLookup = new AccountResolver();
-  const service = createServiceState(config, log, { observer: relay, users, accountLookup, processFacts, hostLauncher: spawnHost });
+  const service = createServiceState(config, log, {
+    observer: relay,
+    users,
+    accountLookup,
+    processFacts,
+    hostLauncher: spawnHost,
+    shellCgroups: typeof shellCgroups === 'string' ? undefined : shellCgroups,
+  });
   const { shells } = service;
   const machineName = config['Winrmd.ComputerName'] !== '' ? config['Winrmd.ComputerName'] : hostname();
   const ntlmNames = configuredNtlmNames(config, machineName);
@@ -200,4 +215,17 @@ function cbtPolicy(level: string): ChannelBindingPolicy {
 
 function isAddressFamilyError(error: unknown): boolean {
   return error instanceof Error && 'code' in error && (error.code === 'EAFNOSUPPORT' || error.code === 'EADDRNOTAVAIL');
+}
+
+/** The per-shell memory cgroups, or why there are none (server/shell-cgroups.ts). */
+function setUpShellCgroups(log: Logger): ShellCgroups | string {
+  const mount = findCgroup2Mount();
+  if (mount === undefined) return 'no cgroup v2 hierarchy';
+  let self: string;
+  try {
+    self = readFileSync('/proc/self/cgroup', 'utf8');
+  } catch {
+    return '/proc/self/cgroup unreadable';
+  }
+  return ShellCgroups.setUp(nodeCgroupFs(mount), self, process.getuid?.() === 0, log);
 }

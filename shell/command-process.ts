@@ -68,16 +68,17 @@ export class CommandProcess {
     if (launch.argv === undefined && !launch.skipInterpreter && settings.interpreter.length === 0) {
       throw new CommandLaunchError('EINVAL', 'the shell has no interpreter');
     }
-    const [file, ...args] =
+    const [program, ...programArgs] =
       launch.argv ??
       (launch.skipInterpreter ? [launch.executable, ...launch.args] : [...settings.interpreter, `${settings.commandPrelude ?? ''}${launch.commandLine}`]);
-    if (file === undefined || file === '') throw new CommandLaunchError('EINVAL', 'no program to start');
+    if (program === undefined || program === '') throw new CommandLaunchError('EINVAL', 'no program to start');
+    const [file = program, ...args] = inMemoryCgroup(settings.memoryCgroupProcs, [program, ...programArgs]);
     let consoleInput: ConsoleInput | undefined;
     if (launch.console === true) {
       try {
         consoleInput = await consoles.take(id, consoleSize(settings.environment));
       } catch (error) {
-        throw error instanceof CommandLaunchError ? error : launchError(file, error, 'EIO');
+        throw error instanceof CommandLaunchError ? error : launchError(program, error, 'EIO');
       }
     }
     let child: CommandChild;
@@ -97,7 +98,7 @@ export class CommandProcess {
       consoleInput?.close();
       if (error instanceof CommandLaunchError) throw error;
       // Invalid arguments (e.g. a NUL byte in the command line) throw before any process exists.
-      throw launchError(file, error, 'EINVAL');
+      throw launchError(program, error, 'EINVAL');
     }
     const input = consoleInput ?? new PipeInput(id, pipeOf(child));
     return new Promise((resolve, reject) => {
@@ -105,14 +106,14 @@ export class CommandProcess {
         input.close();
         child.stdout.destroy();
         child.stderr.destroy();
-        reject(launchError(file, error, 'EIO'));
+        reject(launchError(program, error, 'EIO'));
       };
       child.once('error', onError);
       child.once('spawn', () => {
         child.off('error', onError);
         const { pid } = child;
         if (pid === undefined) {
-          reject(new CommandLaunchError('EIO', `cannot start ${file}`));
+          reject(new CommandLaunchError('EIO', `cannot start ${program}`));
           return;
         }
         resolve(new CommandProcess(id, pid, child, input, settings.maxBufferedBytes, launch.exitCodes));
@@ -279,6 +280,23 @@ function errnoCode(error: unknown): string | undefined {
   if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return undefined;
   // Argument validation errors are ERR_* codes, not errno names.
   return error.code.startsWith('ERR_') ? undefined : error.code;
+}
+
+/**
+ * The argv that runs `argv` inside the shell's memory cgroup: sh writes its own pid ($$, which exec
+ * keeps) to the cgroup's cgroup.procs and only then execs the command, so the command and all it
+ * starts are inside the cgroup from the start. A command that cannot enter it does not run: it
+ * would otherwise escape the shell's limit silently.
+ */
+export function inMemoryCgroup(procsPath: string | undefined, argv: readonly string[]): string[] {
+  if (procsPath === undefined) return [...argv];
+  return [
+    '/bin/sh',
+    '-c',
+    'echo $$ > "$0" || { echo "winrmd: the command could not enter its shell\'s memory cgroup" >&2; exit 126; }; exec "$@"',
+    procsPath,
+    ...argv,
+  ];
 }
 
 function ignore(): void {

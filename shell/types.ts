@@ -39,6 +39,11 @@ export interface ShellSettings {
   readonly maxBufferedBytes: number;
   /** Shell text run before each command line given to the interpreter (the login profile). */
   readonly commandPrelude?: string | undefined;
+  /**
+   * The cgroup.procs of the shell's memory cgroup (server/shell-cgroups.ts): each command writes
+   * its own pid there before it execs, so it runs inside the shell's limit from its first instruction.
+   */
+  readonly memoryCgroupProcs?: string | undefined;
 }
 
 /** A Linux identity to start a shell host as, through util-linux's setpriv (winrmd must be root). */

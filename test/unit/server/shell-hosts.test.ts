@@ -3,13 +3,18 @@
  * last one closes, and a host's end reported with the ids of the shells it took along. Hosts here
  * are in-process (inProcessHost) with a launcher that counts them.
  */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HostTimeoutError } from '../../../host/errors.js';
 import { HostClient } from '../../../host/host-client.js';
 import { inProcessHost, type HostLauncher, type LaunchedHost } from '../../../host/spawn-host.js';
+import { ShellCgroups } from '../../../server/shell-cgroups.js';
 import { ShellHosts } from '../../../server/shell-hosts.js';
+import { drain, viaShell, waitFor } from '../shell/helpers.js';
+import { fakeHierarchy } from './fake-cgroup-fs.js';
 
 const log = pino({ level: 'silent' });
 const SETTINGS = { workingDirectory: tmpdir(), environment: { PATH: '/usr/bin:/bin' }, interpreter: ['/bin/sh', '-c'], maxBufferedBytes: 1024 };
@@ -207,5 +212,64 @@ describe('ShellHosts', () => {
       ['/usr/bin/prlimit', '--data=268435456', '--'],
     ]);
     await hosts.closeAll();
+  });
+
+  describe('with shell memory cgroups (a temporary directory standing in for the hierarchy)', () => {
+    const roots: string[] = [];
+    afterEach(() => {
+      for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+    });
+
+    it('puts the host in its cgroup, each shell’s commands in the shell’s, and removes them as they end', async () => {
+      const { root, fs } = fakeHierarchy(roots);
+      const groups = ShellCgroups.setUp(fs, '0::/system.slice/winrmd.service\n', true, log);
+      if (typeof groups === 'string') throw new Error(groups);
+      // An in-process host has no pid of its own; the test's pid stands in for the host's.
+      const launcher: HostLauncher = async (options) => ({ ...(await inProcessHost(options)), pid: process.pid });
+      const hosts = new ShellHosts({
+        launcher,
+        log,
+        heapLimitMb: 64,
+        lingerMs: 10,
+        limitPrefix: () => undefined,
+        cgroups: { groups, limitBytes: () => 256 * 1024 * 1024 },
+        onHostDied: () => undefined,
+      });
+      const shell = await hosts.openShell(alice, 'A1', SETTINGS);
+      const base = join(root, 'system.slice', 'winrmd-shells');
+      const [hostGroup = ''] = fs.children('system.slice/winrmd-shells');
+      expect(readFileSync(join(base, hostGroup, 'host', 'cgroup.procs'), 'utf8')).toBe(String(process.pid));
+      const [shellGroup = ''] = fs.children(`system.slice/winrmd-shells/${hostGroup}`).filter((name) => name !== 'host');
+      expect(readFileSync(join(base, hostGroup, shellGroup, 'memory.max'), 'utf8')).toBe(String(256 * 1024 * 1024));
+
+      const command = await shell.startCommand('C1', viaShell('echo $$'));
+      const result = await drain(command);
+      expect(result.stdout.toString().trim()).toBe(String(command.pid));
+      expect(readFileSync(join(base, hostGroup, shellGroup, 'cgroup.procs'), 'utf8').trim()).toBe(String(command.pid));
+
+      await shell.close();
+      await waitFor(() => !existsSync(join(base, hostGroup, shellGroup)), 'the shell cgroup to go');
+      await waitFor(() => !existsSync(join(base, hostGroup)), 'the host cgroup to go after the linger');
+    });
+
+    it('opens shells without a cgroup when there is no limit (0)', async () => {
+      const { fs } = fakeHierarchy(roots);
+      const groups = ShellCgroups.setUp(fs, '0::/system.slice/winrmd.service\n', true, log);
+      if (typeof groups === 'string') throw new Error(groups);
+      const launcher: HostLauncher = async (options) => ({ ...(await inProcessHost(options)), pid: process.pid });
+      const hosts = new ShellHosts({
+        launcher,
+        log,
+        heapLimitMb: 64,
+        lingerMs: 10,
+        limitPrefix: () => undefined,
+        cgroups: { groups, limitBytes: () => undefined },
+        onHostDied: () => undefined,
+      });
+      await hosts.openShell(alice, 'A1', SETTINGS);
+      const [hostGroup = ''] = fs.children('system.slice/winrmd-shells');
+      expect(fs.children(`system.slice/winrmd-shells/${hostGroup}`)).toEqual(['host']);
+      await hosts.closeAll();
+    });
   });
 });

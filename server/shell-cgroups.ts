@@ -1,0 +1,221 @@
+/**
+ * Winrs.MaxMemoryPerShellMB through cgroup v2: each shell gets a cgroup whose memory.max is the
+ * limit, and every command of the shell runs in it, so the limit bounds the shell as a whole.
+ *
+ * Layout, under the cgroup that holds winrmd's own (the `0::` line of /proc/self/cgroup; for a
+ * systemd service that is its slice):
+ *
+ *   winrmd-shells/               owned by winrmd (root); +memory for its children
+ *     host-<n>/                  one per shell host; +memory for its children
+ *       host/                    the host process alone (a cgroup with controllers enabled for its
+ *                                children may not hold processes: "no internal processes")
+ *       shell-<n>/               one per shell: memory.max = the limit, memory.swap.max = 0
+ *
+ * Who moves the commands, and why it is race-free: the listener (root) moves the host's pid into
+ * host-<n>/host right after the host is ready, before it has been asked to open any shell, so it has
+ * no command yet. Each command then moves itself before it runs: it starts as `/bin/sh -c` that
+ * writes its own pid to its shell's cgroup.procs and only then execs the command (shell/
+ * command-process.ts), so nothing the command does, forks included, happens outside the cgroup. The
+ * host runs as the user, without capabilities; the kernel lets a process move another (here:
+ * itself) when it may write the destination's cgroup.procs and the cgroup.procs of the common
+ * ancestor of source and destination (cgroup-v2.rst, "Delegation Containment"; cgroup v2 has no
+ * matching-uid rule). So the listener gives the user host-<n>/cgroup.procs (the common ancestor of
+ * host/ and every shell-<n>) and each shell-<n>/cgroup.procs, nothing else: the user cannot move a
+ * process out of host-<n> (every ancestor above it is root's), nor into host/ (its cgroup.procs is
+ * root's), nor into host-<n> itself (the kernel refuses: it has controllers enabled), nor create
+ * cgroups (the directories stay root's), nor change memory.max.
+ *
+ * RLIMIT_DATA (server/memory-limit.ts) stays on every host as well: it fails a single process's
+ * allocation gracefully before the cgroup's OOM killer would act, and it still bounds each process
+ * of a shell whose cgroup could not be made. Any cgroup failure is logged once and never fails a
+ * Create.
+ */
+import type { CgroupFs } from './cgroup-fs.js';
+import type { Logger } from './logger.js';
+
+export const SHELLS_CGROUP = 'winrmd-shells';
+
+/** A host's cgroup: where its shells' cgroups go. */
+export interface HostCgroup {
+  readonly path: string;
+  readonly uid: number;
+}
+
+/** A shell's cgroup: `procs` is the absolute path its commands write their pid to. */
+export interface ShellCgroup {
+  readonly path: string;
+  readonly procs: string;
+}
+
+/** Why there is no cgroup path, for the start log; undefined when there is one. */
+export type CgroupUnavailable = string;
+
+/** winrmd's own cgroup from /proc/self/cgroup text: the path on the `0::` (unified) line. */
+export function ownCgroupPath(procSelfCgroup: string): string | undefined {
+  const line = procSelfCgroup.split('\n').find((entry) => entry.startsWith('0::'));
+  const path = line?.slice(3).trim();
+  return path === undefined || !path.startsWith('/') ? undefined : path;
+}
+
+function parentOf(path: string): string {
+  const cut = path.lastIndexOf('/');
+  return cut <= 0 ? '' : path.slice(0, cut);
+}
+
+function join(...parts: string[]): string {
+  return parts.filter((part) => part !== '').join('/');
+}
+
+function listed(text: string, controller: string): boolean {
+  return text.split(/\s+/).includes(controller);
+}
+
+export class ShellCgroups {
+  /** Numbers name the cgroups: shell ids come from clients (PSRP chooses its own). */
+  private created = 0;
+  private failureLogged = false;
+
+  private constructor(
+    private readonly fs: CgroupFs,
+    private readonly base: string,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Prepares winrmd-shells next to winrmd's own cgroup; a reason instead when the hierarchy is not
+   * usable (not root, no memory controller, the kernel or a manager refusing a write).
+   */
+  static setUp(fs: CgroupFs, procSelfCgroup: string, isRoot: boolean, log: Logger): ShellCgroups | CgroupUnavailable {
+    if (!isRoot) return 'winrmd is not root';
+    const own = ownCgroupPath(procSelfCgroup);
+    if (own === undefined) return 'no cgroup v2 line in /proc/self/cgroup';
+    const parent = parentOf(own.slice(1));
+    try {
+      if (!listed(fs.read(join(parent, 'cgroup.controllers')), 'memory')) return 'no memory controller in the cgroup v2 hierarchy';
+      if (!listed(fs.read(join(parent, 'cgroup.subtree_control')), 'memory')) fs.write(join(parent, 'cgroup.subtree_control'), '+memory');
+      const base = join(parent, SHELLS_CGROUP);
+      fs.mkdir(base);
+      fs.write(join(base, 'cgroup.subtree_control'), '+memory');
+      const cgroups = new ShellCgroups(fs, base, log);
+      cgroups.removeStale();
+      return cgroups;
+    } catch (error) {
+      return `cgroup v2 not usable: ${describe(error)}`;
+    }
+  }
+
+  /** The cgroup winrmd-shells, relative to the cgroup2 mount (for the start log). */
+  get path(): string {
+    return this.base;
+  }
+
+  /**
+   * A cgroup for a new host, with the host's process moved into its leaf; undefined (logged) when
+   * that fails, and the host's shells then have RLIMIT_DATA alone.
+   */
+  forHost(pid: number, uid: number): HostCgroup | undefined {
+    this.created += 1;
+    const path = join(this.base, `host-${process.pid}-${this.created}`);
+    try {
+      this.fs.mkdir(join(path, 'host'));
+      this.fs.write(join(path, 'cgroup.subtree_control'), '+memory');
+      this.fs.write(join(path, 'host', 'cgroup.procs'), String(pid));
+      this.fs.chown(join(path, 'cgroup.procs'), uid);
+      return { path, uid };
+    } catch (error) {
+      this.failed('a shell host', error);
+      this.removeTree(path);
+      return undefined;
+    }
+  }
+
+  /** A shell's cgroup, limited to `limitBytes`; undefined (logged) when it cannot be made. */
+  forShell(host: HostCgroup, shellId: string, limitBytes: number): ShellCgroup | undefined {
+    this.created += 1;
+    const path = join(host.path, `shell-${this.created}`);
+    try {
+      this.fs.mkdir(path);
+      this.fs.write(join(path, 'memory.max'), String(limitBytes));
+      // Without swap.max = 0 a shell over its limit would be swapped out rather than bounded.
+      if (this.fs.exists(join(path, 'memory.swap.max'))) this.fs.write(join(path, 'memory.swap.max'), '0');
+      this.fs.chown(join(path, 'cgroup.procs'), host.uid);
+      return { path, procs: this.fs.absolute(join(path, 'cgroup.procs')) };
+    } catch (error) {
+      this.failed(`shell ${shellId}`, error);
+      this.removeTree(path);
+      return undefined;
+    }
+  }
+
+  /**
+   * Removes a shell's cgroup once its commands are gone: whatever they left behind (a daemonised
+   * grandchild) is killed through cgroup.kill first, since a cgroup with processes cannot go.
+   */
+  async removeShell(shell: ShellCgroup): Promise<void> {
+    await this.removeEmptied(shell.path);
+  }
+
+  /** Removes a host's cgroup after the host has exited. */
+  async removeHost(host: HostCgroup): Promise<void> {
+    for (const child of this.childrenOf(host.path)) await this.removeEmptied(join(host.path, child));
+    this.removeTree(host.path);
+  }
+
+  private async removeEmptied(path: string): Promise<void> {
+    if (!this.fs.exists(path)) return;
+    try {
+      if (this.fs.exists(join(path, 'cgroup.kill'))) this.fs.write(join(path, 'cgroup.kill'), '1');
+    } catch {
+      // Older kernels (before 5.14) have no cgroup.kill; the commands' process groups were killed.
+    }
+    // Killed processes leave the cgroup once the kernel has reaped them, a moment later.
+    for (let attempt = 0; attempt < RMDIR_ATTEMPTS; attempt += 1) {
+      try {
+        this.fs.rmdir(path);
+        return;
+      } catch (error) {
+        if (attempt === RMDIR_ATTEMPTS - 1) this.log.warn({ event: 'cgroup-remove-failed', path, err: error }, 'a shell cgroup could not be removed');
+        else await new Promise((resolve) => setTimeout(resolve, RMDIR_RETRY_MS));
+      }
+    }
+  }
+
+  /** Leftovers of an earlier winrmd (killed before it could clean up): empty ones go. */
+  private removeStale(): void {
+    for (const host of this.childrenOf(this.base)) this.removeTree(join(this.base, host));
+  }
+
+  /** Best effort, depth first; a cgroup that still has processes stays. */
+  private removeTree(path: string): void {
+    for (const child of this.childrenOf(path)) this.removeTree(join(path, child));
+    try {
+      this.fs.rmdir(path);
+    } catch {
+      // Populated or already gone.
+    }
+  }
+
+  private childrenOf(path: string): string[] {
+    try {
+      return this.fs.children(path);
+    } catch {
+      return [];
+    }
+  }
+
+  private failed(what: string, error: unknown): void {
+    if (this.failureLogged) return;
+    this.failureLogged = true;
+    this.log.warn(
+      { event: 'cgroup-failed', what, err: error },
+      'a shell memory cgroup could not be made; RLIMIT_DATA alone bounds that shell (logged once)',
+    );
+  }
+}
+
+const RMDIR_ATTEMPTS = 20;
+const RMDIR_RETRY_MS = 50;
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
