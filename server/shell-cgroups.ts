@@ -15,7 +15,9 @@
  * host-<n>/host right after the host is ready, before it has been asked to open any shell, so it has
  * no command yet. Each command then moves itself before it runs: it starts as `/bin/sh -c` that
  * writes its own pid to its shell's cgroup.procs and only then execs the command (shell/
- * command-process.ts), so nothing the command does, forks included, happens outside the cgroup. The
+ * command-process.ts), so nothing the command does, forks included, happens outside the cgroup (sh
+ * run as `sh -c` reads no startup file: dash and bash-as-sh read $ENV only when interactive, so the
+ * client's environment cannot run code before the write). The
  * host runs as the user, without capabilities; the kernel lets a process move another (here:
  * itself) when it may write the destination's cgroup.procs and the cgroup.procs of the common
  * ancestor of source and destination (cgroup-v2.rst, "Delegation Containment"; cgroup v2 has no
@@ -71,8 +73,11 @@ function listed(text: string, controller: string): boolean {
 }
 
 export class ShellCgroups {
-  /** Numbers name the cgroups: shell ids come from clients (PSRP chooses its own). */
-  private created = 0;
+  /**
+   * Numbers name the cgroups (shell ids come from clients: PSRP chooses its own), counted across
+   * instances so that two in one process never share a name.
+   */
+  private static created = 0;
   private failureLogged = false;
 
   private constructor(
@@ -114,8 +119,8 @@ export class ShellCgroups {
    * that fails, and the host's shells then have RLIMIT_DATA alone.
    */
   forHost(pid: number, uid: number): HostCgroup | undefined {
-    this.created += 1;
-    const path = join(this.base, `host-${process.pid}-${this.created}`);
+    ShellCgroups.created += 1;
+    const path = join(this.base, `host-${process.pid}-${ShellCgroups.created}`);
     try {
       this.fs.mkdir(join(path, 'host'));
       this.fs.write(join(path, 'cgroup.subtree_control'), '+memory');
@@ -131,8 +136,8 @@ export class ShellCgroups {
 
   /** A shell's cgroup, limited to `limitBytes`; undefined (logged) when it cannot be made. */
   forShell(host: HostCgroup, shellId: string, limitBytes: number): ShellCgroup | undefined {
-    this.created += 1;
-    const path = join(host.path, `shell-${this.created}`);
+    ShellCgroups.created += 1;
+    const path = join(host.path, `shell-${ShellCgroups.created}`);
     try {
       this.fs.mkdir(path);
       this.fs.write(join(path, 'memory.max'), String(limitBytes));
@@ -180,9 +185,17 @@ export class ShellCgroups {
     }
   }
 
-  /** Leftovers of an earlier winrmd (killed before it could clean up): empty ones go. */
+  /**
+   * Leftovers of an earlier winrmd (killed before it could clean up): empty ones go. A cgroup named
+   * after a winrmd still running (another instance, such as the test suite starts side by side) is
+   * left alone, since its newest shell cgroup may be empty only because no command has started yet.
+   */
   private removeStale(): void {
-    for (const host of this.childrenOf(this.base)) this.removeTree(join(this.base, host));
+    for (const host of this.childrenOf(this.base)) {
+      const owner = /^host-(\d+)-\d+$/.exec(host)?.[1];
+      if (owner !== undefined && isRunning(Number(owner))) continue;
+      this.removeTree(join(this.base, host));
+    }
   }
 
   /** Best effort, depth first; a cgroup that still has processes stays. */
@@ -215,6 +228,16 @@ export class ShellCgroups {
 
 const RMDIR_ATTEMPTS = 20;
 const RMDIR_RETRY_MS = 50;
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, as another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -99,14 +99,18 @@ describe('ShellCgroups.setUp', () => {
     expect(ShellCgroups.setUp(failing(denied.fs, 'mkdir', 'winrmd-shells', 'EACCES'), SELF, true, log)).toMatch(/not usable: EACCES/);
   });
 
-  it('removes the empty leftovers of an earlier run and keeps those with processes', () => {
+  it('removes the empty leftovers of a winrmd that is gone, keeps those with processes and those of a running winrmd', () => {
     const { root, fs } = fakeHierarchy(roots);
-    fs.mkdir('system.slice/winrmd-shells/host-1-1/shell-2');
-    fs.mkdir('system.slice/winrmd-shells/host-1-3/host');
-    writeFileSync(join(root, 'system.slice/winrmd-shells/host-1-3/host/cgroup.procs'), '4242\n');
+    // Beyond any pid_max: a winrmd that no longer runs.
+    const gone = 2 ** 30;
+    fs.mkdir(`system.slice/winrmd-shells/host-${gone}-1/shell-2`);
+    fs.mkdir(`system.slice/winrmd-shells/host-${gone}-3/host`);
+    writeFileSync(join(root, `system.slice/winrmd-shells/host-${gone}-3/host/cgroup.procs`), '4242\n');
+    fs.mkdir(`system.slice/winrmd-shells/host-${process.pid}-1/shell-2`);
     setUp(fs);
-    expect(existsSync(join(root, 'system.slice/winrmd-shells/host-1-1'))).toBe(false);
-    expect(existsSync(join(root, 'system.slice/winrmd-shells/host-1-3/host'))).toBe(true);
+    expect(existsSync(join(root, `system.slice/winrmd-shells/host-${gone}-1`))).toBe(false);
+    expect(existsSync(join(root, `system.slice/winrmd-shells/host-${gone}-3/host`))).toBe(true);
+    expect(existsSync(join(root, `system.slice/winrmd-shells/host-${process.pid}-1/shell-2`))).toBe(true);
   });
 });
 
