@@ -11,6 +11,7 @@ import { FRESH_CONSOLES, type ConsoleSource } from './console-pool.js';
 import { ConsoleInput, consoleSize, stdioFor } from './console-stdin.js';
 import { CommandLaunchError, ReceiveBusyError } from './errors.js';
 import { OutputBuffer } from './output-buffer.js';
+import { findProgram } from './program-lookup.js';
 import { SIGNAL_FOR, exitStatus, signalGroup, signalGroupOrLeader } from './process-group.js';
 import type { CommandLaunch, CommandOutput, OutputStreamName, ShellSettings, ShellSignal } from './types.js';
 
@@ -72,7 +73,13 @@ export class CommandProcess {
       launch.argv ??
       (launch.skipInterpreter ? [launch.executable, ...launch.args] : [...settings.interpreter, `${settings.commandPrelude ?? ''}${launch.commandLine}`]);
     if (program === undefined || program === '') throw new CommandLaunchError('EINVAL', 'no program to start');
-    const [file = program, ...args] = inMemoryCgroup(settings.memoryCgroupProcs, [program, ...programArgs]);
+    // In a console, setsid(1) already execs the program, so a missing one is exit code 127 there
+    // with or without a cgroup; only a piped command needs the lookup to keep its launch fault.
+    const entered =
+      settings.memoryCgroupProcs === undefined || launch.console === true
+        ? program
+        : findProgram(program, settings.workingDirectory, settings.environment);
+    const [file = program, ...args] = inMemoryCgroup(settings.memoryCgroupProcs, [entered, ...programArgs]);
     let consoleInput: ConsoleInput | undefined;
     if (launch.console === true) {
       try {
@@ -286,7 +293,8 @@ function errnoCode(error: unknown): string | undefined {
  * The argv that runs `argv` inside the shell's memory cgroup: sh writes its own pid ($$, which exec
  * keeps) to the cgroup's cgroup.procs and only then execs the command, so the command and all it
  * starts are inside the cgroup from the start. A command that cannot enter it does not run: it
- * would otherwise escape the shell's limit silently.
+ * would otherwise escape the shell's limit silently. The caller has looked the program up
+ * (shell/program-lookup.ts), since what sh cannot exec becomes an exit code, not a launch failure.
  */
 export function inMemoryCgroup(procsPath: string | undefined, argv: readonly string[]): string[] {
   if (procsPath === undefined) return [...argv];
