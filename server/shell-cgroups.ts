@@ -2,13 +2,17 @@
  * Winrs.MaxMemoryPerShellMB through cgroup v2: each shell gets a cgroup whose memory.max is the
  * limit, and every command of the shell runs in it, so the limit bounds the shell as a whole.
  *
- * Layout, under the cgroup that holds winrmd's own (the `0::` line of /proc/self/cgroup; for a
- * systemd service that is its slice):
+ * winrmd uses only a subtree it owns: its own cgroup (the `0::` line of /proc/self/cgroup), and only
+ * when that cgroup is delegated to it (server/cgroup-delegation.ts: a systemd unit with
+ * Delegate=yes, or the root of a container's own cgroup namespace). Anywhere else a manager owns the
+ * cgroup and would undo or trip over what winrmd did there. Layout:
  *
- *   winrmd-shells/               owned by winrmd (root); +memory for its children
- *     host-<n>/                  one per shell host; +memory for its children
- *       host/                    the host process alone (a cgroup with controllers enabled for its
- *                                children may not hold processes: "no internal processes")
+ *   <own>/                       winrmd's delegated cgroup; +memory for its children
+ *     winrmd/                    winrmd itself, and whatever else was in <own> (a container's init):
+ *                                a cgroup that enables controllers for its children may not hold
+ *                                processes ("no internal processes"), so they move to this leaf
+ *     host-<pid>-<n>/            one per shell host; +memory for its children
+ *       host/                    the host process alone, for the same rule
  *       shell-<n>/               one per shell: memory.max = the limit, memory.swap.max = 0
  *
  * Who moves the commands, and why it is race-free: the listener (root) moves the host's pid into
@@ -35,7 +39,17 @@
 import type { CgroupFs } from './cgroup-fs.js';
 import type { Logger } from './logger.js';
 
-export const SHELLS_CGROUP = 'winrmd-shells';
+/** The leaf of winrmd's cgroup that winrmd itself moves to. */
+export const SERVICE_LEAF = 'winrmd';
+
+/** What ShellCgroups.setUp needs to know about winrmd's process. */
+export interface CgroupContext {
+  /** The text of /proc/self/cgroup. */
+  readonly procSelfCgroup: string;
+  readonly isRoot: boolean;
+  /** Undefined when winrmd's cgroup (the path given) is delegated to it; else why it is not. */
+  readonly delegation: (own: string) => string | undefined;
+}
 
 /** A host's cgroup: where its shells' cgroups go. */
 export interface HostCgroup {
@@ -57,11 +71,6 @@ export function ownCgroupPath(procSelfCgroup: string): string | undefined {
   const line = procSelfCgroup.split('\n').find((entry) => entry.startsWith('0::'));
   const path = line?.slice(3).trim();
   return path === undefined || !path.startsWith('/') ? undefined : path;
-}
-
-function parentOf(path: string): string {
-  const cut = path.lastIndexOf('/');
-  return cut <= 0 ? '' : path.slice(0, cut);
 }
 
 function join(...parts: string[]): string {
@@ -87,31 +96,33 @@ export class ShellCgroups {
   ) {}
 
   /**
-   * Prepares winrmd-shells next to winrmd's own cgroup; a reason instead when the hierarchy is not
-   * usable (not root, no memory controller, the kernel or a manager refusing a write).
+   * Takes over winrmd's own cgroup as described above; a reason instead when it is not usable (not
+   * root, not delegated, no memory controller, the kernel refusing a write).
    */
-  static setUp(fs: CgroupFs, procSelfCgroup: string, isRoot: boolean, log: Logger): ShellCgroups | CgroupUnavailable {
-    if (!isRoot) return 'winrmd is not root';
-    const own = ownCgroupPath(procSelfCgroup);
+  static setUp(fs: CgroupFs, context: CgroupContext, log: Logger): ShellCgroups | CgroupUnavailable {
+    if (!context.isRoot) return 'winrmd is not root';
+    const own = ownCgroupPath(context.procSelfCgroup);
     if (own === undefined) return 'no cgroup v2 line in /proc/self/cgroup';
-    const parent = parentOf(own.slice(1));
+    const notDelegated = context.delegation(own);
+    if (notDelegated !== undefined) return notDelegated;
+    const base = own.slice(1);
     try {
-      if (!listed(fs.read(join(parent, 'cgroup.controllers')), 'memory')) return 'no memory controller in the cgroup v2 hierarchy';
-      if (!listed(fs.read(join(parent, 'cgroup.subtree_control')), 'memory')) fs.write(join(parent, 'cgroup.subtree_control'), '+memory');
-      const base = join(parent, SHELLS_CGROUP);
-      fs.mkdir(base);
-      fs.write(join(base, 'cgroup.subtree_control'), '+memory');
+      if (!listed(fs.read(join(base, 'cgroup.controllers')), 'memory')) {
+        return `the memory controller is not enabled for winrmd's cgroup ${own} (its parent's cgroup.subtree_control lacks it)`;
+      }
+      moveAllProcesses(fs, base, join(base, SERVICE_LEAF));
+      if (!listed(fs.read(join(base, 'cgroup.subtree_control')), 'memory')) fs.write(join(base, 'cgroup.subtree_control'), '+memory');
       const cgroups = new ShellCgroups(fs, base, log);
       cgroups.removeStale();
       return cgroups;
     } catch (error) {
-      return `cgroup v2 not usable: ${describe(error)}`;
+      return `cgroup v2 not usable in winrmd's cgroup ${own}: ${describe(error)}`;
     }
   }
 
-  /** The cgroup winrmd-shells, relative to the cgroup2 mount (for the start log). */
+  /** winrmd's own cgroup, which holds the shells' (for the start log). */
   get path(): string {
-    return this.base;
+    return `/${this.base}`;
   }
 
   /**
@@ -193,7 +204,8 @@ export class ShellCgroups {
   private removeStale(): void {
     for (const host of this.childrenOf(this.base)) {
       const owner = /^host-(\d+)-\d+$/.exec(host)?.[1];
-      if (owner !== undefined && isRunning(Number(owner))) continue;
+      // Only host cgroups: the leaf winrmd itself is in, and whatever else is there, stay.
+      if (owner === undefined || isRunning(Number(owner))) continue;
       this.removeTree(join(this.base, host));
     }
   }
@@ -226,6 +238,28 @@ export class ShellCgroups {
   }
 }
 
+/**
+ * Moves every process of `from` to the leaf `to`, one pid per write as the kernel takes them. A
+ * process forked meanwhile appears in `from` afterwards, hence the rounds; one that exits in
+ * between is gone (ESRCH). Throws when `from` does not empty.
+ */
+function moveAllProcesses(fs: CgroupFs, from: string, to: string): void {
+  fs.mkdir(to);
+  for (let round = 0; round < MOVE_ROUNDS; round += 1) {
+    const pids = fs.read(join(from, 'cgroup.procs')).split('\n').filter((pid) => pid !== '');
+    if (pids.length === 0) return;
+    for (const pid of pids) {
+      try {
+        fs.write(join(to, 'cgroup.procs'), pid);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
+  }
+  throw new Error(`processes keep appearing in ${from}`);
+}
+
+const MOVE_ROUNDS = 5;
 const RMDIR_ATTEMPTS = 20;
 const RMDIR_RETRY_MS = 50;
 

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { findPrlimit } from './memory-limit.js';
 import { findCgroup2Mount, nodeCgroupFs } from './cgroup-fs.js';
 import { ShellCgroups } from './shell-cgroups.js';
+import { delegationOf } from './cgroup-delegation.js';
 import { loadKerberosService } from './kerberos-setup.js';
 import { configuredNtlmNames, createContextFactory } from './security-contexts.js';
 import { parseOsVersion } from '../auth/ntlm/index.js';
@@ -227,5 +228,5 @@ function setUpShellCgroups(log: Logger): ShellCgroups | string {
   } catch {
     return '/proc/self/cgroup unreadable';
   }
-  return ShellCgroups.setUp(nodeCgroupFs(mount), self, process.getuid?.() === 0, log);
+  return ShellCgroups.setUp(nodeCgroupFs(mount), { procSelfCgroup: self, isRoot: process.getuid?.() === 0, delegation: delegationOf }, log);
 }

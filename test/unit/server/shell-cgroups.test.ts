@@ -2,25 +2,27 @@
  * The per-shell memory cgroups against a temporary directory standing in for the cgroup2 mount
  * (fake-cgroup-fs.ts says what the stand-in does and does not check).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findCgroup2Mount, type CgroupFs } from '../../../server/cgroup-fs.js';
-import { fakeHierarchy } from './fake-cgroup-fs.js';
-import { ownCgroupPath, ShellCgroups } from '../../../server/shell-cgroups.js';
+import { fakeHierarchy, WINRMD_CGROUP } from './fake-cgroup-fs.js';
+import { ownCgroupPath, ShellCgroups, type CgroupContext } from '../../../server/shell-cgroups.js';
 
 const log = pino({ level: 'silent' });
 const SELF = '12:memory:/system.slice/winrmd.service\n0::/system.slice/winrmd.service\n';
+/** winrmd as root in a delegated /system.slice/winrmd.service. */
+const DELEGATED: CgroupContext = { procSelfCgroup: SELF, isRoot: true, delegation: () => undefined };
 const roots: string[] = [];
 
 afterEach(() => {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
 });
 
-function setUp(fs: CgroupFs, isRoot = true): ShellCgroups {
-  const cgroups = ShellCgroups.setUp(fs, SELF, isRoot, log);
+function setUp(fs: CgroupFs): ShellCgroups {
+  const cgroups = ShellCgroups.setUp(fs, DELEGATED, log);
   if (typeof cgroups === 'string') throw new Error(cgroups);
   return cgroups;
 }
@@ -71,46 +73,99 @@ describe('findCgroup2Mount', () => {
 });
 
 describe('ShellCgroups.setUp', () => {
-  it('makes winrmd-shells beside winrmd’s own cgroup, with memory enabled on the way', () => {
-    const { root, fs } = fakeHierarchy(roots);
-    expect(setUp(fs).path).toBe('system.slice/winrmd-shells');
-    expect(read(root, 'system.slice/cgroup.subtree_control')).toBe('+memory');
-    expect(read(root, 'system.slice/winrmd-shells/cgroup.subtree_control')).toBe('+memory');
+  it('moves winrmd and the rest of its cgroup into a leaf, then enables memory there for the shells', () => {
+    const { root, fs } = fakeHierarchy(roots, 'cpu io memory pids', ['100', '101']);
+    expect(setUp(fs).path).toBe(`/${WINRMD_CGROUP}`);
+    expect(read(root, `${WINRMD_CGROUP}/cgroup.procs`)).toBe('');
+    expect(read(root, `${WINRMD_CGROUP}/winrmd/cgroup.procs`)).toBe('100\n101\n');
+    expect(read(root, `${WINRMD_CGROUP}/cgroup.subtree_control`)).toBe('memory');
+    // Nothing above winrmd's own cgroup is touched.
+    expect(read(root, 'system.slice/cgroup.subtree_control')).toBe('cpu io memory pids');
+    expect(fs.children('system.slice')).toEqual(['winrmd.service']);
   });
 
-  it('leaves the parent’s subtree_control alone when memory is already enabled there', () => {
+  it('works in a container’s own cgroup namespace, whose root is winrmd’s cgroup', () => {
     const { root, fs } = fakeHierarchy(roots);
-    writeFileSync(join(root, 'system.slice', 'cgroup.subtree_control'), 'cpu memory');
-    setUp(fs);
-    expect(read(root, 'system.slice/cgroup.subtree_control')).toBe('cpu memory');
+    const container = ShellCgroups.setUp(fs, { procSelfCgroup: '0::/\n', isRoot: true, delegation: () => undefined }, log);
+    if (typeof container === 'string') throw new Error(container);
+    expect(container.path).toBe('/');
+    expect(fs.children('')).toEqual(['system.slice', 'winrmd']);
+    expect(container.forHost(4242, 1001)?.path).toMatch(/^host-\d+-\d+$/);
+    expect(read(root, 'cgroup.subtree_control')).toContain('memory');
   });
 
-  it('says why not when winrmd is not root, has no v2 line, or the hierarchy has no memory controller', () => {
+  it('leaves subtree_control alone when memory is already enabled there', () => {
+    const { root, fs } = fakeHierarchy(roots, 'cpu memory', []);
+    fs.write(`${WINRMD_CGROUP}/cgroup.subtree_control`, '+cpu +memory');
+    const written: string[] = [];
+    setUp({
+      ...fs,
+      write: (path, text) => {
+        written.push(path);
+        fs.write(path, text);
+      },
+    });
+    expect(written.filter((path) => path.endsWith('subtree_control'))).toEqual([]);
+    expect(read(root, `${WINRMD_CGROUP}/cgroup.subtree_control`)).toBe('cpu memory');
+  });
+
+  it('touches nothing and says why when winrmd is not root, has no v2 line, or its cgroup is not delegated', () => {
+    const { root, fs } = fakeHierarchy(roots);
+    const notDelegated = (own: string): string => `${own} is not delegated`;
+    expect(ShellCgroups.setUp(fs, { ...DELEGATED, isRoot: false }, log)).toBe('winrmd is not root');
+    expect(ShellCgroups.setUp(fs, { ...DELEGATED, procSelfCgroup: '1:name=systemd:/x\n' }, log)).toBe('no cgroup v2 line in /proc/self/cgroup');
+    expect(ShellCgroups.setUp(fs, { ...DELEGATED, delegation: notDelegated }, log)).toBe('/system.slice/winrmd.service is not delegated');
+    expect(fs.children(WINRMD_CGROUP)).toEqual([]);
+    expect(read(root, `${WINRMD_CGROUP}/cgroup.procs`)).toBe('100\n101\n');
+  });
+
+  it('says why not when winrmd’s cgroup is not offered the memory controller', () => {
     const { fs } = fakeHierarchy(roots, 'cpu pids');
-    expect(ShellCgroups.setUp(fs, SELF, false, log)).toBe('winrmd is not root');
-    expect(ShellCgroups.setUp(fs, '1:name=systemd:/x\n', true, log)).toBe('no cgroup v2 line in /proc/self/cgroup');
-    expect(ShellCgroups.setUp(fs, SELF, true, log)).toBe('no memory controller in the cgroup v2 hierarchy');
+    expect(ShellCgroups.setUp(fs, DELEGATED, log)).toMatch(/memory controller is not enabled for winrmd's cgroup \/system\.slice\/winrmd\.service/);
   });
 
-  it('says why not when the kernel refuses enabling memory or making the subtree', () => {
-    const busy = fakeHierarchy(roots);
-    expect(ShellCgroups.setUp(failing(busy.fs, 'write', 'system.slice/cgroup.subtree_control', 'EBUSY'), SELF, true, log)).toMatch(/not usable: EBUSY/);
-    const denied = fakeHierarchy(roots);
-    expect(ShellCgroups.setUp(failing(denied.fs, 'mkdir', 'winrmd-shells', 'EACCES'), SELF, true, log)).toMatch(/not usable: EACCES/);
+  it('says why not when the kernel refuses a move, enabling memory or making the leaf', () => {
+    const refusals = [
+      ['write', 'winrmd/cgroup.procs', 'EACCES'],
+      ['write', 'winrmd.service/cgroup.subtree_control', 'EBUSY'],
+      ['mkdir', 'winrmd.service/winrmd', 'EROFS'],
+    ] as const;
+    for (const [operation, part, code] of refusals) {
+      const { fs } = fakeHierarchy(roots);
+      expect(ShellCgroups.setUp(failing(fs, operation, part, code), DELEGATED, log)).toMatch(new RegExp(`not usable in winrmd's cgroup .*${code}`));
+    }
   });
 
-  it('removes the empty leftovers of a winrmd that is gone, keeps those with processes and those of a running winrmd', () => {
-    const { root, fs } = fakeHierarchy(roots);
+  it('skips a process that exits while it is being moved', () => {
+    const { fs } = fakeHierarchy(roots, 'memory', ['100', '101']);
+    const exiting: CgroupFs = {
+      ...fs,
+      write: (path, text) => {
+        if (text === '101') {
+          fs.write(`${WINRMD_CGROUP}/cgroup.kill`, '1');
+          throw Object.assign(new Error('ESRCH'), { code: 'ESRCH' });
+        }
+        fs.write(path, text);
+      },
+    };
+    expect(typeof ShellCgroups.setUp(exiting, DELEGATED, log)).toBe('object');
+  });
+
+  it('removes the empty leftovers of a winrmd that is gone, keeps those with processes, those of a running winrmd and other cgroups', () => {
+    const { root, fs } = fakeHierarchy(roots, 'memory', []);
     // Beyond any pid_max: a winrmd that no longer runs.
     const gone = 2 ** 30;
-    fs.mkdir(`system.slice/winrmd-shells/host-${gone}-1/shell-2`);
-    fs.mkdir(`system.slice/winrmd-shells/host-${gone}-3/host`);
-    writeFileSync(join(root, `system.slice/winrmd-shells/host-${gone}-3/host/cgroup.procs`), '4242\n');
-    fs.mkdir(`system.slice/winrmd-shells/host-${process.pid}-1/shell-2`);
+    fs.write(`${WINRMD_CGROUP}/cgroup.subtree_control`, '+memory');
+    fs.mkdir(`${WINRMD_CGROUP}/host-${gone}-1/shell-2`);
+    fs.mkdir(`${WINRMD_CGROUP}/host-${gone}-3/host`);
+    fs.write(`${WINRMD_CGROUP}/host-${gone}-3/host/cgroup.procs`, '4242');
+    fs.mkdir(`${WINRMD_CGROUP}/host-${process.pid}-1/shell-2`);
+    fs.mkdir(`${WINRMD_CGROUP}/something-else`);
     setUp(fs);
-    expect(existsSync(join(root, `system.slice/winrmd-shells/host-${gone}-1`))).toBe(false);
-    expect(existsSync(join(root, `system.slice/winrmd-shells/host-${gone}-3/host`))).toBe(true);
-    expect(existsSync(join(root, `system.slice/winrmd-shells/host-${process.pid}-1/shell-2`))).toBe(true);
+    expect(existsSync(join(root, `${WINRMD_CGROUP}/host-${gone}-1`))).toBe(false);
+    expect(existsSync(join(root, `${WINRMD_CGROUP}/host-${gone}-3/host`))).toBe(true);
+    expect(existsSync(join(root, `${WINRMD_CGROUP}/host-${process.pid}-1/shell-2`))).toBe(true);
+    expect(existsSync(join(root, `${WINRMD_CGROUP}/something-else`))).toBe(true);
   });
 });
 
@@ -118,10 +173,10 @@ describe('ShellCgroups per host and shell', () => {
   it('moves the host into its leaf and gives the user only the common ancestor’s cgroup.procs', () => {
     const { root, fs } = fakeHierarchy(roots);
     const host = setUp(fs).forHost(4242, 1001);
-    expect(host?.path).toMatch(/^system\.slice\/winrmd-shells\/host-\d+-\d+$/);
+    expect(host?.path).toMatch(/^system\.slice\/winrmd\.service\/host-\d+-\d+$/);
     const path = host?.path ?? '';
-    expect(read(root, `${path}/host/cgroup.procs`)).toBe('4242');
-    expect(read(root, `${path}/cgroup.subtree_control`)).toBe('+memory');
+    expect(read(root, `${path}/host/cgroup.procs`)).toBe('4242\n');
+    expect(read(root, `${path}/cgroup.subtree_control`)).toBe('memory');
     expect(read(root, `${path}/cgroup.procs.owner`)).toBe('1001');
     expect(existsSync(join(root, `${path}/host/cgroup.procs.owner`))).toBe(false);
   });
@@ -147,10 +202,10 @@ describe('ShellCgroups per host and shell', () => {
     const host = cgroups.forHost(4242, 1001);
     if (host === undefined) throw new Error('no host cgroup');
     const withoutSwap: CgroupFs = { ...fs, exists: (path) => !path.endsWith('memory.swap.max') && fs.exists(path) };
-    const shell = ShellCgroups.setUp(withoutSwap, SELF, true, log);
+    const shell = ShellCgroups.setUp(withoutSwap, DELEGATED, log);
     if (typeof shell === 'string') throw new Error(shell);
     const made = shell.forShell(host, 'B1', 1 << 30);
-    expect(statSync(join(root, made?.path ?? '', 'memory.swap.max')).size).toBe(0);
+    expect(read(root, `${made?.path ?? ''}/memory.swap.max`)).toBe('max');
   });
 
   it('kills what is left in a shell’s cgroup, then removes it; the host’s goes after the host', async () => {
@@ -186,7 +241,7 @@ describe('ShellCgroups per host and shell', () => {
       expect(broken.forShell(host, 'C1', 1 << 30)).toBeUndefined();
     }
     expect(fs.children(host.path)).toEqual(['host']);
-    expect(fs.children('system.slice/winrmd-shells')).toEqual([host.path.split('/').at(-1)]);
+    expect(fs.children(WINRMD_CGROUP)).toEqual([host.path.split('/').at(-1), 'winrmd']);
     expect(existsSync(join(root, host.path, 'host'))).toBe(true);
   });
 });

@@ -14,7 +14,7 @@ import { inProcessHost, type HostLauncher, type LaunchedHost } from '../../../ho
 import { ShellCgroups } from '../../../server/shell-cgroups.js';
 import { ShellHosts } from '../../../server/shell-hosts.js';
 import { drain, viaShell, waitFor } from '../shell/helpers.js';
-import { fakeHierarchy } from './fake-cgroup-fs.js';
+import { fakeHierarchy, WINRMD_CGROUP } from './fake-cgroup-fs.js';
 
 const log = pino({ level: 'silent' });
 const SETTINGS = { workingDirectory: tmpdir(), environment: { PATH: '/usr/bin:/bin' }, interpreter: ['/bin/sh', '-c'], maxBufferedBytes: 1024 };
@@ -222,7 +222,7 @@ describe('ShellHosts', () => {
 
     it('puts the host in its cgroup, each shell’s commands in the shell’s, and removes them as they end', async () => {
       const { root, fs } = fakeHierarchy(roots);
-      const groups = ShellCgroups.setUp(fs, '0::/system.slice/winrmd.service\n', true, log);
+      const groups = ShellCgroups.setUp(fs, { procSelfCgroup: `0::/${WINRMD_CGROUP}\n`, isRoot: true, delegation: () => undefined }, log);
       if (typeof groups === 'string') throw new Error(groups);
       // An in-process host has no pid of its own; the test's pid stands in for the host's.
       const launcher: HostLauncher = async (options) => ({ ...(await inProcessHost(options)), pid: process.pid });
@@ -236,10 +236,10 @@ describe('ShellHosts', () => {
         onHostDied: () => undefined,
       });
       const shell = await hosts.openShell(alice, 'A1', SETTINGS);
-      const base = join(root, 'system.slice', 'winrmd-shells');
-      const [hostGroup = ''] = fs.children('system.slice/winrmd-shells');
-      expect(readFileSync(join(base, hostGroup, 'host', 'cgroup.procs'), 'utf8')).toBe(String(process.pid));
-      const [shellGroup = ''] = fs.children(`system.slice/winrmd-shells/${hostGroup}`).filter((name) => name !== 'host');
+      const base = join(root, WINRMD_CGROUP);
+      const [hostGroup = ''] = fs.children(WINRMD_CGROUP).filter((name) => name.startsWith('host-'));
+      expect(readFileSync(join(base, hostGroup, 'host', 'cgroup.procs'), 'utf8')).toBe(`${process.pid}\n`);
+      const [shellGroup = ''] = fs.children(`${WINRMD_CGROUP}/${hostGroup}`).filter((name) => name !== 'host');
       expect(readFileSync(join(base, hostGroup, shellGroup, 'memory.max'), 'utf8')).toBe(String(256 * 1024 * 1024));
 
       const command = await shell.startCommand('C1', viaShell('echo $$'));
@@ -254,7 +254,7 @@ describe('ShellHosts', () => {
 
     it('opens shells without a cgroup when there is no limit (0)', async () => {
       const { fs } = fakeHierarchy(roots);
-      const groups = ShellCgroups.setUp(fs, '0::/system.slice/winrmd.service\n', true, log);
+      const groups = ShellCgroups.setUp(fs, { procSelfCgroup: `0::/${WINRMD_CGROUP}\n`, isRoot: true, delegation: () => undefined }, log);
       if (typeof groups === 'string') throw new Error(groups);
       const launcher: HostLauncher = async (options) => ({ ...(await inProcessHost(options)), pid: process.pid });
       const hosts = new ShellHosts({
@@ -267,8 +267,8 @@ describe('ShellHosts', () => {
         onHostDied: () => undefined,
       });
       await hosts.openShell(alice, 'A1', SETTINGS);
-      const [hostGroup = ''] = fs.children('system.slice/winrmd-shells');
-      expect(fs.children(`system.slice/winrmd-shells/${hostGroup}`)).toEqual(['host']);
+      const [hostGroup = ''] = fs.children(WINRMD_CGROUP).filter((name) => name.startsWith('host-'));
+      expect(fs.children(`${WINRMD_CGROUP}/${hostGroup}`)).toEqual(['host']);
       await hosts.closeAll();
     });
   });
