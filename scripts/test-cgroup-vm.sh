@@ -25,46 +25,52 @@ command -v cpio >/dev/null 2>&1 || missing+=(cpio)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 bash scripts/install-debian-packages.sh "${missing[@]}"
 
-# The kernel: what linux-image-amd64 depends on now, extracted once per version.
+# The modules the guest loads, in order: 9p over virtio (the shared root) and overlayfs.
+modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci 9pnet 9pnet_virtio netfs fscache 9p overlay)
+
+# The kernel: what linux-image-amd64 depends on now. Its vmlinuz and those modules (uncompressed)
+# are kept in the cache, once per version; the rest of the package is not.
 cache=${WINRMD_VM_CACHE:-/var/cache/winrmd-test/cgroup-vm}
 mkdir -p "$cache"
-image=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
+depends() { apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1; }
+image=$(depends)
 if [ -z "$image" ]; then
   apt-get update -qq
-  image=$(apt-cache depends linux-image-amd64 | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
+  image=$(depends)
 fi
+[ -n "$image" ] || { echo "test:cgroup-vm: apt-cache knows no linux-image-amd64" >&2; exit 1; }
 kernel_dir=$cache/$image
 if [ ! -e "$kernel_dir/vmlinuz" ]; then
   echo "test:cgroup-vm: downloading $image (Debian's kernel package, not installed)"
+  find "$cache" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
   download=$(mktemp -d)
-  (cd "$download" && apt-get download -qq "$image" 2>/dev/null)
-  rm -rf "$kernel_dir.tmp"
-  mkdir -p "$kernel_dir.tmp"
-  dpkg-deb -x "$download"/*.deb "$kernel_dir.tmp/deb"
-  cp "$kernel_dir.tmp"/deb/boot/vmlinuz-* "$kernel_dir.tmp/vmlinuz"
-  mv "$kernel_dir.tmp/deb/lib/modules" "$kernel_dir.tmp/modules"
-  rm -rf "$kernel_dir.tmp/deb" "$download"
-  rm -rf "$kernel_dir"
+  # Readable by apt's _apt user, which downloads.
+  chmod 755 "$download"
+  (cd "$download" && apt-get download -qq "$image")
+  dpkg-deb -x "$download"/*.deb "$download/deb"
+  mkdir -p "$kernel_dir.tmp/modules"
+  cp "$download"/deb/boot/vmlinuz-* "$kernel_dir.tmp/vmlinuz"
+  for module in "${modules[@]}"; do
+    file=$(find "$download/deb/lib/modules" -name "$module.ko*" | head -n1)
+    [ -n "$file" ] || { echo "test:cgroup-vm: $image has no module $module" >&2; exit 1; }
+    case "$file" in
+      *.ko.xz) xz -dc "$file" >"$kernel_dir.tmp/modules/$module.ko" ;;
+      *.ko.zst) zstd -qdc "$file" >"$kernel_dir.tmp/modules/$module.ko" ;;
+      *) cp "$file" "$kernel_dir.tmp/modules/$module.ko" ;;
+    esac
+  done
+  rm -rf "$download"
   mv "$kernel_dir.tmp" "$kernel_dir"
 fi
 
-# The initramfs: busybox, the modules for 9p over virtio and overlayfs (in load order), init.sh.
+# The initramfs: busybox, the modules, init.sh.
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root=$work/root
-mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/modules"
+mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys"
 cp /bin/busybox "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
-modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci 9pnet 9pnet_virtio netfs fscache 9p overlay)
-for module in "${modules[@]}"; do
-  file=$(find "$kernel_dir/modules" -name "$module.ko*" | head -n1)
-  [ -n "$file" ] || { echo "test:cgroup-vm: $image has no module $module" >&2; exit 1; }
-  case "$file" in
-    *.ko.xz) xz -dc "$file" >"$root/modules/$module.ko" ;;
-    *.ko.zst) zstd -qdc "$file" >"$root/modules/$module.ko" ;;
-    *) cp "$file" "$root/modules/$module.ko" ;;
-  esac
-done
+cp -r "$kernel_dir/modules" "$root/modules"
 printf '%s\n' "${modules[@]}" >"$root/modules/order"
 cp scripts/cgroup-vm/init.sh "$root/init"
 chmod 755 "$root/init"

@@ -11,8 +11,8 @@
  * allocation beyond the limit fails (Python raises MemoryError, C's malloc returns NULL); the
  * command exits with whatever code it chooses and the client receives it as usual.
  *
- * Where winrmd is root and a cgroup v2 memory controller is usable, each shell also gets a cgroup
- * with the limit, which bounds the shell as a whole (server/shell-cgroups.ts).
+ * Where winrmd is root in a cgroup delegated to it with the memory controller, each shell also gets
+ * a cgroup with the limit, which bounds the shell as a whole (server/shell-cgroups.ts).
  */
 import { systemProgram } from '../shell/index.js';
 
