@@ -4,7 +4,8 @@
 # with pywinrm (check.py), which prints the facts the test asserts on as `winrmd-vm-fact {...}`:
 #
 # 1. delegated: winrmd in the root of its own cgroup namespace over /winrmd-ct, as in a container
-#    started with a private cgroup namespace: the per-shell memory cgroups are used;
+#    started with a private cgroup namespace (a sleep shares it, as a container's init would): the
+#    per-shell memory cgroups are used;
 # 2. fallback: winrmd in the VM's root cgroup in the initial namespace, which is not its to
 #    rearrange: it says so at start, and RLIMIT_DATA alone bounds the commands.
 repo=$1
@@ -37,10 +38,17 @@ run_scenario() {
 
 # A container's view (in-cgroup-namespace.sh): a cgroup offered memory, as the root of winrmd's
 # own cgroup namespace.
+# A second process shares that cgroup, as a container's init would; winrmd must move it too.
 case " $scenarios " in *" delegated "*)
   echo +memory >/sys/fs/cgroup/cgroup.subtree_control
   mkdir /sys/fs/cgroup/winrmd-ct
+  sleep 600 &
+  companion=$!
+  echo "$companion" >/sys/fs/cgroup/winrmd-ct/cgroup.procs
   run_scenario delegated sh scripts/cgroup-vm/in-cgroup-namespace.sh winrmd-ct
+  printf 'winrmd-vm-fact {"scenario": "delegated", "name": "companionCgroup", "value": "%s"}\n' \
+    "$(sed -n 's/^0:://p' "/proc/$companion/cgroup")"
+  kill "$companion"
 esac
 case " $scenarios " in *" fallback "*) run_scenario fallback env ;; esac
 echo "winrmd-vm-done"

@@ -98,6 +98,10 @@ describe('in its own cgroup namespace (delegated)', () => {
     expect(logs.get('delegated')).toContain('per-shell memory.max under /');
   });
 
+  it('moves itself and what shared its cgroup into its leaf, and nothing outside that cgroup', () => {
+    expect(fact('delegated', 'companionCgroup')).toBe('/winrmd-ct/winrmd');
+  });
+
   it('runs each command in its shell’s cgroup, whose memory.max is the limit', () => {
     expect(fact('delegated', 'commandCgroup')).toMatch(/^\/host-\d+-\d+\/shell-\d+$/);
     expect(run('delegated', 'memoryMax').stdout.trim()).toBe(String(LIMIT_BYTES));
