@@ -80,7 +80,7 @@ async function main(): Promise<void> {
 
   // As root, sshd logs in its own account: winrmd's shells then run as that account too.
   const osUser = process.getuid?.() === 0 ? sshd.user : undefined;
-  const winrmd = await startWinrmd(options.shellUsers, osUser, realm, options.profileDir);
+  const winrmd = await startWinrmd(options.shellUsers, Math.ceil(options.shells / options.shellUsers), osUser, realm, options.profileDir);
   cleanups.push(() => winrmd.server.stop());
   log(`winrmd ${winrmd.server.pid}: http ${winrmd.server.httpPort}, https ${winrmd.server.httpsPort}${realm === undefined ? '' : ', Kerberos'}`);
 

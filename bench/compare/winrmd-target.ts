@@ -6,10 +6,12 @@
  * so both servers start the same kind of process.
  */
 import { startServer, type RunningServer, type TestUser } from '../../test/support/server-process.js';
+import { CONFIG_KEYS } from '../../config/keys.js';
 import type { KerberosRealm } from './kerberos-realm.js';
 
 export const BENCH_PASSWORD = 'Bench-Passw0rd!';
 export const KERBEROS_USER = 'benchkrb';
+const DEFAULT_MAX_SHELLS_PER_USER = CONFIG_KEYS['Winrs.MaxShellsPerUser'].default;
 
 export interface WinrmdTarget {
   readonly server: RunningServer;
@@ -21,7 +23,18 @@ export function benchUserNames(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `bench${String(i).padStart(2, '0')}`);
 }
 
-export async function startWinrmd(userCount: number, osUser: string | undefined, realm: KerberosRealm | undefined, profileDir?: string): Promise<WinrmdTarget> {
+/**
+ * `shellsPerUser`: the shells row opens this many per user, beyond Windows' default
+ * Winrs.MaxShellsPerUser when it spreads 1,000 shells over 10 users, so the quota is raised
+ * to fit; every other setting is the default.
+ */
+export async function startWinrmd(
+  userCount: number,
+  shellsPerUser: number,
+  osUser: string | undefined,
+  realm: KerberosRealm | undefined,
+  profileDir?: string,
+): Promise<WinrmdTarget> {
   const account = osUser === undefined ? {} : { osUser };
   const users: TestUser[] = benchUserNames(userCount).map((name) => ({ name, password: BENCH_PASSWORD, groups: ['Administrators'], ...account }));
   // The realm's principal maps to the local user of the same name; its local password is never used.
@@ -29,7 +42,10 @@ export async function startWinrmd(userCount: number, osUser: string | undefined,
   const server = await startServer({
     users,
     runAsServiceAccount: osUser === undefined,
-    sets: realm === undefined ? [] : [`Service.Auth.Keytab=${realm.kdc.keytab}`],
+    sets: [
+      ...(shellsPerUser > DEFAULT_MAX_SHELLS_PER_USER ? [`Winrs.MaxShellsPerUser=${shellsPerUser}`] : []),
+      ...(realm === undefined ? [] : [`Service.Auth.Keytab=${realm.kdc.keytab}`]),
+    ],
     ...(profileDir === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }),
   });
   return { server, users: users.filter((u) => u.name !== KERBEROS_USER).map((u) => ({ user: u.name, password: u.password })) };
