@@ -175,7 +175,9 @@ async function winrmdShells(context: BenchContext): Promise<ShellsFigures> {
   const { server, users } = context.winrmd;
   const perUser = Math.ceil(context.options.shells / users.length);
   const before = await treeMemory(server.pid, isCommand);
-  const load = new LoadProcess({ kind: 'shells', port: server.httpPort, users, perUser, command: 'sleep 600' });
+  // `exec`, as on the ssh side: the shell that runs the command line then becomes the command, so
+  // neither side's figure holds an interpreter waiting for it (dash does not exec a last command).
+  const load = new LoadProcess({ kind: 'shells', port: server.httpPort, users, perUser, command: 'exec sleep 600' });
   try {
     const starting = await load.next();
     if (starting.kind !== 'shells-starting') throw new Error(`shells: unexpected ${starting.kind}`);
