@@ -220,21 +220,26 @@ describe('ShellHosts', () => {
       for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
     });
 
-    it('puts the host in its cgroup, each shell’s commands in the shell’s, and removes them as they end', async () => {
-      const { root, fs } = fakeHierarchy(roots);
-      const groups = ShellCgroups.setUp(fs, { procSelfCgroup: `0::/${WINRMD_CGROUP}\n`, isRoot: true, delegation: () => undefined }, log);
-      if (typeof groups === 'string') throw new Error(groups);
+    /** Shell hosts in this process that put themselves and their shells in `groups`. */
+    function hostsWithCgroups(groups: ShellCgroups, limitBytes: number | undefined): ShellHosts {
       // An in-process host has no pid of its own; the test's pid stands in for the host's.
       const launcher: HostLauncher = async (options) => ({ ...(await inProcessHost(options)), pid: process.pid });
-      const hosts = new ShellHosts({
+      return new ShellHosts({
         launcher,
         log,
         heapLimitMb: 64,
         lingerMs: 10,
         limitPrefix: () => undefined,
-        cgroups: { groups, limitBytes: () => 256 * 1024 * 1024 },
+        cgroups: { groups, limitBytes: () => limitBytes },
         onHostDied: () => undefined,
       });
+    }
+
+    it('puts the host in its cgroup, each shell’s commands in the shell’s, and removes them as they end', async () => {
+      const { root, fs } = fakeHierarchy(roots);
+      const groups = ShellCgroups.setUp(fs, { procSelfCgroup: `0::/${WINRMD_CGROUP}\n`, isRoot: true, delegation: () => undefined }, log);
+      if (typeof groups === 'string') throw new Error(groups);
+      const hosts = hostsWithCgroups(groups, 256 * 1024 * 1024);
       const shell = await hosts.openShell(alice, 'A1', SETTINGS);
       const base = join(root, WINRMD_CGROUP);
       const [hostGroup = ''] = fs.children(WINRMD_CGROUP).filter((name) => name.startsWith('host-'));
@@ -256,16 +261,7 @@ describe('ShellHosts', () => {
       const { fs } = fakeHierarchy(roots);
       const groups = ShellCgroups.setUp(fs, { procSelfCgroup: `0::/${WINRMD_CGROUP}\n`, isRoot: true, delegation: () => undefined }, log);
       if (typeof groups === 'string') throw new Error(groups);
-      const launcher: HostLauncher = async (options) => ({ ...(await inProcessHost(options)), pid: process.pid });
-      const hosts = new ShellHosts({
-        launcher,
-        log,
-        heapLimitMb: 64,
-        lingerMs: 10,
-        limitPrefix: () => undefined,
-        cgroups: { groups, limitBytes: () => undefined },
-        onHostDied: () => undefined,
-      });
+      const hosts = hostsWithCgroups(groups, undefined);
       await hosts.openShell(alice, 'A1', SETTINGS);
       const [hostGroup = ''] = fs.children(WINRMD_CGROUP).filter((name) => name.startsWith('host-'));
       expect(fs.children(`${WINRMD_CGROUP}/${hostGroup}`)).toEqual(['host']);
