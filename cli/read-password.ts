@@ -1,9 +1,19 @@
 import { UsageError } from './usage-error.js';
 
-// Far beyond any real password; stops `winrmd user add --password-stdin < /dev/zero` from eating memory.
-const MAX_BYTES = 4096;
+/**
+ * Far beyond any real password: stops `winrmd user add --password-stdin < /dev/zero` from eating
+ * memory, and tells a secret file at a wrong path from a password.
+ */
+export const MAX_PASSWORD_BYTES = 4096;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
+
+/** The first line of `bytes` without its line ending (LF or CRLF), as `echo secret > file` writes it. */
+export function firstLine(bytes: Buffer): Buffer {
+  const newline = bytes.indexOf(NEWLINE);
+  const line = newline < 0 ? bytes : bytes.subarray(0, newline);
+  return line.at(-1) === CARRIAGE_RETURN ? line.subarray(0, -1) : line;
+}
 
 /**
  * The first line of `stream` without its line ending (LF or CRLF). Stops at the first newline rather
@@ -23,18 +33,15 @@ export function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
     };
     const finish = (): void => {
       cleanup();
-      const all = Buffer.concat(chunks);
-      const newline = all.indexOf(NEWLINE);
-      let line = newline < 0 ? all : all.subarray(0, newline);
-      if (line.at(-1) === CARRIAGE_RETURN) line = line.subarray(0, -1);
-      if (line.length > MAX_BYTES) reject(new UsageError(`the password on standard input is longer than ${MAX_BYTES} bytes`));
+      const line = firstLine(Buffer.concat(chunks));
+      if (line.length > MAX_PASSWORD_BYTES) reject(new UsageError(`the password on standard input is longer than ${MAX_PASSWORD_BYTES} bytes`));
       else resolve(line.toString('utf8'));
     };
     function onData(chunk: string | Buffer): void {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       chunks.push(bytes);
       length += bytes.length;
-      if (bytes.includes(NEWLINE) || length > MAX_BYTES) finish();
+      if (bytes.includes(NEWLINE) || length > MAX_PASSWORD_BYTES) finish();
     }
     function onEnd(): void {
       finish();

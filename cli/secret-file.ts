@@ -1,9 +1,7 @@
 /** Secrets handed over as files (container secrets, Kubernetes secret volumes), read the same way everywhere. */
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../config/config-error.js';
-
-// Far beyond any password; a secret file that big is a mistake (a wrong path), not a password.
-const MAX_BYTES = 4096;
+import { firstLine, MAX_PASSWORD_BYTES } from './read-password.js';
 
 /**
  * The secret in `path`: the file's first line without its line ending, as `echo secret > file` and
@@ -17,8 +15,8 @@ export async function readSecretFile(path: string, what: string): Promise<string
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new ConfigError(`${what}: cannot read ${path} (${reason})`);
   }
-  if (bytes.length > MAX_BYTES) throw new ConfigError(`${what}: ${path} is longer than ${MAX_BYTES} bytes; it should hold one password`);
-  const secret = bytes.toString('utf8').split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
+  if (bytes.length > MAX_PASSWORD_BYTES) throw new ConfigError(`${what}: ${path} is longer than ${MAX_PASSWORD_BYTES} bytes; it should hold one password`);
+  const secret = firstLine(bytes).toString('utf8');
   if (secret === '') throw new ConfigError(`${what}: ${path} is empty (the password is its first line)`);
   return secret;
 }
