@@ -19,7 +19,7 @@ export interface AuthGateSettings {
   readonly kerberosEnabled: boolean;
   readonly allowUnencrypted: boolean;
   /** Service.RootSDDL, read at each decision (a Put may change it); Windows' default when absent. */
-  readonly rootSddl?: string;
+  readonly rootSddl?: string | undefined;
 }
 
 /** Makes the acceptor for the first token of a Negotiate/NTLM handshake; undefined if unsupported. */

@@ -33,7 +33,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function gate(): AuthGate {
+function gate(rootSddl?: () => string): AuthGate {
   const factory = createContextFactory({
     users,
     names: defaultNtlmNames('srv01.example.test'),
@@ -41,7 +41,17 @@ function gate(): AuthGate {
     channelBindingPolicy: 'Relaxed',
     kerberos: undefined,
   });
-  return new AuthGate({ basicEnabled: true, negotiateEnabled: true, kerberosEnabled: false, allowUnencrypted: false }, users, new LoginThrottle(), factory, log);
+  const settings = {
+    basicEnabled: true,
+    negotiateEnabled: true,
+    kerberosEnabled: false,
+    allowUnencrypted: false,
+    // Read at each decision, as the endpoint's getter reads the live configuration.
+    get rootSddl() {
+      return rootSddl?.();
+    },
+  };
+  return new AuthGate(settings, users, new LoginThrottle(), factory, log);
 }
 
 function leg(g: AuthGate, connection: ConnectionSecurity, authorization: string | undefined): Promise<AuthDecision> {
@@ -100,6 +110,20 @@ describe('AuthGate with NTLM', () => {
       expect(decision.kind).toBe('deny');
       expect(connection.established).toBeUndefined();
     }
+  });
+
+  it('applies a RootSDDL changed after the logon to the next request of the same connection', async () => {
+    let sddl = 'O:NSG:BAD:P(A;;GA;;;BA)S:P(AU;FA;GA;;;WD)';
+    const g = gate(() => sddl);
+    const connection = new ConnectionSecurity();
+    const { decision } = await handshake(g, connection, 'alice', 'alice-pw');
+    expect(decision.kind).toBe('allow');
+    expect((await leg(g, connection, undefined)).kind).toBe('allow');
+    // Administrators lose Execute: alice's open connection is refused from its next request on.
+    sddl = 'O:NSG:BAD:P(A;;GR;;;BA)S:P(AU;FA;GA;;;WD)';
+    expect(await leg(g, connection, undefined)).toMatchObject({ kind: 'deny' });
+    sddl = 'O:NSG:BAD:P(A;;GA;;;BA)S:P(AU;FA;GA;;;WD)';
+    expect((await leg(g, connection, undefined)).kind).toBe('allow');
   });
 
   it('starts over when an authenticated connection sends a new NEGOTIATE', async () => {
