@@ -22,7 +22,8 @@ $bb mount -t proc proc /newroot/proc
 $bb mount -t sysfs sys /newroot/sys
 $bb mount -t devtmpfs dev /newroot/dev
 $bb mount -t cgroup2 none /newroot/sys/fs/cgroup
-$bb mount -t tmpfs tmpfs /newroot/tmp
+# /run gets a fresh tmpfs (the host's sockets and pid files mean nothing in here); /tmp stays the
+# overlay's, writable all the same, since the checkout itself may live under /tmp.
 $bb mount -t tmpfs tmpfs /newroot/run
 $bb chroot /newroot /bin/sh "$winrmd_repo/scripts/cgroup-vm/inside.sh" "$winrmd_repo" "$winrmd_scenarios"
 echo "winrmd-vm: inside.sh exited with $?"
