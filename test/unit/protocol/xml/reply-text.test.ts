@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ReplyText, utf8Length } from '../../../../protocol/xml/reply-text.js';
-import { writeReceiveResponse, writeReceiveResponseText } from '../../../../protocol/winrs/receive.js';
-import { COMMAND_STATE } from '../../../../protocol/winrs/uris.js';
 import { writeEnvelope, writeEnvelopeText } from '../../../../protocol/wsman/response.js';
 
 describe('ReplyText', () => {
@@ -20,15 +18,12 @@ describe('ReplyText', () => {
     }
   });
 
-  it('makes the same Receive reply and envelope as the string writers', () => {
-    const streams = [
-      { name: 'stdout', data: randomBytes(1000), end: false },
-      { name: 'stderr', data: Buffer.alloc(0), end: true },
-    ];
-    const state = { state: COMMAND_STATE.done, exitCode: 3 };
+  it('wraps a body in the same envelope as the string writer, base64 kept as bytes or not', () => {
+    const data = randomBytes(1000);
     const header = { action: 'x', messageId: 'uuid:1', relatesTo: 'uuid:2', lang: 'en-US' };
-    const text = writeEnvelopeText(header, writeReceiveResponseText('C-1', streams, state));
-    expect(text.toString()).toBe(writeEnvelope(header, writeReceiveResponse('C-1', streams, state)));
+    const text = writeEnvelopeText(header, ReplyText.join(['<b>', ReplyText.base64(data), '</b>']));
+    expect(typeof text).not.toBe('string');
+    expect(text.toString()).toBe(writeEnvelope(header, `<b>${data.toString('base64')}</b>`));
     expect(writeEnvelopeText(header, '<b/>')).toBe(writeEnvelope(header, '<b/>'));
   });
 });
