@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages named as arguments, as root, without asking anything and without
 # starting any service they bring (krb5kdc, kadmind, sshd): the tests and benchmarks run their own
-# throw-away KDC and sshd with their own configuration, never the system's. Used by scripts/test.sh
-# and scripts/bench.sh, which decide what is missing. Not root (or not Debian): says what to install
-# and fails.
+# throw-away KDC and sshd with their own configuration, never the system's. Used by scripts/test.sh,
+# scripts/bench.sh, scripts/test-container.sh and scripts/test-cgroup-vm.sh, which decide what is
+# missing. Not root (or not Debian): says what to install and fails.
 set -euo pipefail
 export PATH="$PATH:/usr/sbin:/sbin"
 

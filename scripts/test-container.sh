@@ -26,13 +26,9 @@ done
 [ -x /usr/lib/podman/aardvark-dns ] || missing+=(aardvark-dns)
 /usr/bin/python3 -c 'import winrm' >/dev/null 2>&1 || missing+=(python3-winrm)
 /usr/bin/python3 -c 'import ntlm_auth' >/dev/null 2>&1 || missing+=(python3-ntlm-auth)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "test:container: installing ${missing[*]} from Debian's packages"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  # No recommends: they would bring crun (which this machine's cgroups defeat), buildah, fuse-overlayfs.
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# Without recommends (as the shared script installs): they would bring crun (which this machine's
+# cgroups defeat), buildah, fuse-overlayfs.
+bash scripts/install-debian-packages.sh "${missing[@]}"
 
 export CONTAINERS_CONF="$PWD/test/container/containers.conf"
 export WINRMD_TEST_BASE=${WINRMD_TEST_BASE:-localhost/winrmd-test-base:bookworm-node20}
