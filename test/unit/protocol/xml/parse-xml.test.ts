@@ -296,6 +296,8 @@ describe('parseXml refuses malformed documents', () => {
     ['an unclosed element', '<a><b></b>'],
     ['crossed tags', '<a><b></a></b>'],
     ['a wrong end tag', '<a></b>'],
+    ['an end tag that starts with the element name but is longer', '<a></ab>'],
+    ['an end tag naming a longer name with a combining mark', '<a></a\u0301>'],
     ['two root elements', '<a/><b/>'],
     ['text after the root', '<a></a>trailing'],
     ['an unquoted attribute', '<a x=1/>'],
@@ -313,6 +315,11 @@ describe('parseXml refuses malformed documents', () => {
     ['a reference beyond Unicode', '<a>&#x110000;</a>'],
   ])('refuses %s', (_label, xml) => {
     expectProtocolError(xml);
+  });
+
+  it('names the whole end tag that does not match, even when the element name is its prefix', () => {
+    expect(() => parseXml('<a></ab>')).toThrow('end tag </ab> does not match <a>');
+    expect(() => parseXml('<a></a\u0301>')).toThrow('end tag </a\u0301> does not match <a>');
   });
 });
 
