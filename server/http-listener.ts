@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import { MessageSecurityError, type SecurityContext } from '../auth/security-context.js';
 import { connectionSecurityOf } from './connection-security.js';
 import { decryptRequest, encryptReply, isEncryptedBody } from './message-encryption.js';
+import { ReplyBuffers } from './reply-buffers.js';
 import { decodeSoapBody, encodeSoapReply, type BodyCharset } from './request-text.js';
 import { dispatchEnvelope, faultEnvelope, type DispatcherSettings, type DispatchResult } from './wsman-dispatch.js';
 import type { ConnectionFirewall } from '../firewall/index.js';
@@ -239,10 +240,29 @@ interface Sealing {
 /** Every SOAP reply, faults included, goes back sealed when its request came sealed (notes 1.7). */
 function sendSoap(reply: FastifyReply, status: number, xml: EnvelopeText, charset: BodyCharset, sealing: Sealing | undefined): FastifyReply {
   sentEnvelopes.set(reply, xml);
-  const encoded = encodeSoapReply(xml, charset);
-  if (sealing === undefined) return reply.code(status).header('Content-Type', encoded.contentType).send(encoded.body);
+  const encoded = encodeSoapReply(xml, charset, (size) => replyBuffers.take(size));
+  if (sealing === undefined) {
+    if (replyBuffers.owns(encoded.body)) giveBackWhenSent(reply, encoded.body);
+    return reply.code(status).header('Content-Type', encoded.contentType).send(encoded.body);
+  }
   const framed = encryptReply(encoded.body, encoded.contentType, sealing.protocol, sealing.context);
+  // Sealing wrote the ciphertext into new memory: the plaintext is free now.
+  replyBuffers.give(encoded.body);
   return reply.code(status).header('Content-Type', framed.contentType).send(framed.body);
+}
+
+/** Large reply bodies, shared by the listeners of this process. */
+const replyBuffers = new ReplyBuffers();
+
+/**
+ * Once the reply's last byte went to the socket ('finish'), its memory may carry the next reply.
+ * A reply cut short ('close' without 'finish') may still have a write in flight: its memory is
+ * left to the garbage collector.
+ */
+function giveBackWhenSent(reply: FastifyReply, body: Buffer): void {
+  reply.raw.once('finish', () => {
+    replyBuffers.give(body);
+  });
 }
 
 function recordExchange(

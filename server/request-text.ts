@@ -41,9 +41,10 @@ export function decodeSoapBody(body: Buffer, contentType: string): DecodedBody {
   }
 }
 
-export function encodeSoapReply(xml: EnvelopeText, charset: BodyCharset): { body: Buffer; contentType: string } {
+/** `allocate` gives the memory of a UTF-8 reply whose base64 is kept as bytes (a Receive reply). */
+export function encodeSoapReply(xml: EnvelopeText, charset: BodyCharset, allocate?: (size: number) => Buffer): { body: Buffer; contentType: string } {
   if (charset === 'utf-8') {
-    return { body: typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml.toUtf8(), contentType: 'application/soap+xml;charset=UTF-8' };
+    return { body: typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml.toUtf8(allocate), contentType: 'application/soap+xml;charset=UTF-8' };
   }
   const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml.toString(), 'utf16le')]);
   return { body: le, contentType: 'application/soap+xml;charset=UTF-16' };

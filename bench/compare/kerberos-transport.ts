@@ -12,7 +12,7 @@ import { TestInitiator } from '../../test/unit/auth/kerberos/test-initiator.js';
 import { SOAP_CONTENT_TYPE } from '../support/encrypted-messages.js';
 import { KeepAliveConnection } from '../support/http-connection.js';
 import { clientUnwrapKerberos } from '../support/kerberos-messages.js';
-import type { SoapReply, SoapTransport } from '../support/soap-transports.js';
+import { soapReply, type SoapReply, type SoapTransport } from '../support/soap-transports.js';
 
 function tokenAfter(values: readonly string[], scheme: string): Buffer | undefined {
   for (const value of values) {
@@ -56,7 +56,7 @@ export class KerberosWrappedTransport implements SoapTransport {
     const reply = await this.connection.post(framed.body, { 'Content-Type': framed.contentType });
     const contentType = reply.headers['content-type'] ?? '';
     if (!contentType.startsWith('multipart/')) throw new Error(`unwrapped reply, HTTP ${reply.status}: ${reply.body.toString('utf8').slice(0, 200)}`);
-    return { status: reply.status, text: clientUnwrapKerberos(this.initiator, reply.body, contentType).toString('utf8') };
+    return soapReply(reply.status, clientUnwrapKerberos(this.initiator, reply.body, contentType));
   }
 
   close(): void {

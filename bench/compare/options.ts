@@ -1,8 +1,8 @@
 /**
  * The comparison's command line: `--smoke` (or WINRMD_BENCH_SMOKE=1) for tiny sizes and one round,
  * `--rounds N`, `--shells N` (the 1,000-shell row, scaled down on a small machine), `--mib N`
- * (stdout/stdin transfer size), `--out DIR`, `--only STEP,...` (a partial run, for investigating), `--profile DIR` (winrmd
- * under `node --cpu-prof`).
+ * (stdout/stdin transfer size), `--out DIR`, `--only STEP,...` and `--auth AUTH,...` (a partial run, for
+ * investigating), `--profile DIR` (winrmd under `node --cpu-prof`).
  */
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../test/support/server-process.js';
@@ -26,6 +26,8 @@ export interface Options {
   readonly outDir: string;
   /** `--only stdout,stdin`: just these steps (names as in steps.ts, `shells` for the open-shells row). */
   readonly only: ReadonlySet<string> | undefined;
+  /** `--auth basic-https,ntlm-http`: the latency and transfer rows of just these set-ups. */
+  readonly auths: ReadonlySet<string> | undefined;
   /** `--profile DIR`: run winrmd under `node --cpu-prof`, its profile written to DIR when it stops. */
   readonly profileDir: string | undefined;
 }
@@ -38,14 +40,18 @@ function numberAfter(args: readonly string[], flag: string): number | undefined 
   return value;
 }
 
+function listAfter(args: readonly string[], flag: string): ReadonlySet<string> | undefined {
+  const index = args.indexOf(flag);
+  return index >= 0 ? new Set((args[index + 1] ?? '').split(',')) : undefined;
+}
+
 export function parseOptions(args: readonly string[], env: NodeJS.ProcessEnv): Options {
   const smoke = args.includes('--smoke') || env['WINRMD_BENCH_SMOKE'] === '1';
   const outIndex = args.indexOf('--out');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const outDir = outIndex >= 0 && args[outIndex + 1] !== undefined ? (args[outIndex + 1] ?? '') : join(REPO_ROOT, 'bench', 'results', smoke ? `${stamp}-smoke` : stamp);
   const shells = numberAfter(args, '--shells') ?? (smoke ? 4 : 1000);
-  const onlyIndex = args.indexOf('--only');
-  const only = onlyIndex >= 0 ? new Set((args[onlyIndex + 1] ?? '').split(',')) : undefined;
+  const only = listAfter(args, '--only');
   return {
     smoke,
     rounds: numberAfter(args, '--rounds') ?? (smoke ? 1 : 5),
@@ -61,6 +67,7 @@ export function parseOptions(args: readonly string[], env: NodeJS.ProcessEnv): O
     shellUsers: Math.min(10, shells),
     outDir,
     only,
+    auths: listAfter(args, '--auth'),
     profileDir: args.includes('--profile') ? args[args.indexOf('--profile') + 1] : undefined,
   };
 }

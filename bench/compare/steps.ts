@@ -39,6 +39,7 @@ export interface Step {
 type Auth = Endpoint['auth'];
 
 function endpoint(context: BenchContext, auth: Auth): Endpoint | undefined {
+  if (context.options.auths?.has(auth) === false) return undefined;
   const { server, users } = context.winrmd;
   const first = users[0];
   if (first === undefined) throw new Error('winrmd has no bench user');

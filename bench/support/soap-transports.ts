@@ -10,7 +10,22 @@ import { clientAuthenticate, type NtlmCredentials } from './ntlm-fixtures.js';
 
 export interface SoapReply {
   readonly status: number;
+  /** The plaintext body, after unsealing or unwrapping. */
+  readonly body: Buffer;
+  /** The body as text, decoded when first asked for: a half-megabyte Receive reply is scanned as bytes. */
   readonly text: string;
+}
+
+export function soapReply(status: number, body: Buffer): SoapReply {
+  let text: string | undefined;
+  return {
+    status,
+    body,
+    get text(): string {
+      text ??= body.toString('utf8');
+      return text;
+    },
+  };
 }
 
 export interface SoapTransport {
@@ -32,7 +47,7 @@ export class BasicTransport implements SoapTransport {
       Authorization: this.#authorization,
       'Content-Type': SOAP_CONTENT_TYPE,
     });
-    return { status: reply.status, text: reply.body.toString('utf8') };
+    return soapReply(reply.status, reply.body);
   }
 
   close(): void {
@@ -71,7 +86,7 @@ export class NtlmEncryptedTransport implements SoapTransport {
     const contentType = reply.headers['content-type'] ?? '';
     // Only auth and framing failures come back unsealed; SOAP faults are sealed like any reply.
     if (!contentType.startsWith('multipart/')) throw new Error(`unsealed reply, HTTP ${reply.status}: ${reply.body.toString('utf8').slice(0, 200)}`);
-    return { status: reply.status, text: clientOpen(this.session, reply.body, contentType).toString('utf8') };
+    return soapReply(reply.status, clientOpen(this.session, reply.body, contentType));
   }
 
   close(): void {

@@ -8,8 +8,6 @@ import { ACTION, TIMED_OUT_CODE, buildEnvelope, escapeXml, parseXml, path, text,
 import type { SoapTransport } from './soap-transports.js';
 
 const SIGNAL_TERMINATE = 'http://schemas.microsoft.com/wbem/wsman/1/windows/shell/signal/terminate';
-/** A Stream start tag; its base64 content is skipped with indexOf, never scanned by a pattern. */
-const STREAM_START = /<(?:[\w-]+:)?Stream\b([^>]*)>/g;
 const DONE = /<(?:[\w-]+:)?CommandState\b[^>]*State="[^"]*\/CommandState\/Done"/;
 const EXIT_CODE = /<(?:[\w-]+:)?ExitCode>(-?\d+)</;
 
@@ -77,8 +75,8 @@ export async function drainOutput(transport: SoapTransport, shellId: string, com
     const reply = await transport.exchange(buildEnvelope(receive).xml);
     if (reply.status === 500 && reply.text.includes(String(TIMED_OUT_CODE))) continue;
     if (reply.status !== 200) throw new Error(`Receive: HTTP ${reply.status}: ${reply.text.slice(0, 300)}`);
-    soapBytes += Buffer.byteLength(reply.text, 'utf8');
-    const { stdoutBase64Bytes, rest } = scanStreams(reply.text);
+    soapBytes += reply.body.length;
+    const { stdoutBase64Bytes, rest } = scanStreams(reply.body);
     stdoutBytes += stdoutBase64Bytes;
     if (DONE.test(rest)) {
       const exitCode = Number(EXIT_CODE.exec(rest)?.[1] ?? Number.NaN);
@@ -89,26 +87,46 @@ export async function drainOutput(transport: SoapTransport, shellId: string, com
 
 /**
  * The decoded size of the stdout Streams of a ReceiveResponse, and the text after the last Stream
- * (where CommandState is). Linear in the reply and cheap: the client must not be what is measured.
+ * (where CommandState is). Reads the reply's bytes: only the small start tags and the tail become
+ * strings, since decoding a half-megabyte reply to text would be client cost the benchmark measures.
  */
-function scanStreams(xml: string): { stdoutBase64Bytes: number; rest: string } {
+function scanStreams(body: Buffer): { stdoutBase64Bytes: number; rest: string } {
   let bytes = 0;
   let end = 0;
-  STREAM_START.lastIndex = 0;
-  for (let match = STREAM_START.exec(xml); match !== null; match = STREAM_START.exec(xml)) {
-    const contentStart = STREAM_START.lastIndex;
-    if (match[1]?.endsWith('/') === true) {
+  for (let at = body.indexOf(STREAM_NAME); at >= 0; at = body.indexOf(STREAM_NAME, end)) {
+    const tagStart = body.lastIndexOf(LT, at);
+    const tagEnd = body.indexOf(GT, at);
+    if (tagStart < 0 || tagEnd < 0) break;
+    const tag = STREAM_TAG.exec(body.toString('latin1', tagStart, tagEnd + 1));
+    if (tag === null) {
+      end = at + STREAM_NAME.length;
+      continue;
+    }
+    const contentStart = tagEnd + 1;
+    if (tag[1]?.endsWith('/') === true) {
       end = contentStart;
       continue;
     }
-    const contentEnd = xml.indexOf('<', contentStart);
+    const contentEnd = body.indexOf(LT, contentStart);
     if (contentEnd < 0) break;
-    // byteLength of base64 is the decoded size, without decoding.
-    if (/\bName="stdout"/.test(match[1] ?? '')) bytes += Buffer.byteLength(xml.slice(contentStart, contentEnd), 'base64');
+    if (/\bName="stdout"/.test(tag[1] ?? '')) bytes += base64DecodedLength(body, contentStart, contentEnd);
     end = contentEnd;
-    STREAM_START.lastIndex = contentEnd;
   }
-  return { stdoutBase64Bytes: bytes, rest: xml.slice(end) };
+  return { stdoutBase64Bytes: bytes, rest: body.toString('utf8', end) };
+}
+
+const STREAM_NAME = 'Stream';
+const LT = 0x3c;
+const GT = 0x3e;
+/** A whole Stream start tag, from `<` to `>`; group 1 is its attributes. */
+const STREAM_TAG = /^<(?:[\w-]+:)?Stream\b([^>]*)>$/;
+const EQUALS = 0x3d;
+
+/** The size of what a run of base64 (no white space, as servers send it) decodes to. */
+function base64DecodedLength(body: Buffer, start: number, end: number): number {
+  const length = end - start;
+  const padding = length === 0 ? 0 : (body[end - 1] === EQUALS ? 1 : 0) + (body[end - 2] === EQUALS ? 1 : 0);
+  return (length / 4) * 3 - padding;
 }
 
 /** [MS-WSMV 3.1.4.14]: a client ends every command with Signal terminate. */

@@ -65,5 +65,6 @@ function coalesce(output: CommandOutput): ReceivedStream[] {
     if (last?.name === chunk.stream) last.parts.push(chunk.data);
     else result.push({ name: chunk.stream, parts: [chunk.data] });
   }
-  return result.map((r) => ({ name: r.name, data: Buffer.concat(r.parts), end: false }));
+  // The host joins runs already: usually one part, which needs no copy.
+  return result.map((r) => ({ name: r.name, data: r.parts.length === 1 && r.parts[0] !== undefined ? r.parts[0] : Buffer.concat(r.parts), end: false }));
 }

@@ -18,6 +18,15 @@ describe('ReplyText', () => {
     }
   });
 
+  it('encodes base64 longer than one encoding piece without padding between the pieces', () => {
+    // Around the 12 KB piece size and its multiples, with lengths that do and do not divide by 3.
+    for (const size of [12 * 1024 - 1, 12 * 1024, 12 * 1024 + 1, 12 * 1024 + 2, 3 * 12 * 1024 + 5, 375_001]) {
+      const data = randomBytes(size);
+      const text = ReplyText.join(['<b>', ReplyText.base64(data), '</b>']);
+      expect(text.toUtf8().toString('latin1')).toBe(`<b>${data.toString('base64')}</b>`);
+    }
+  });
+
   it('wraps a body in the same envelope as the string writer, base64 kept as bytes or not', () => {
     const data = randomBytes(1000);
     const header = { action: 'x', messageId: 'uuid:1', relatesTo: 'uuid:2', lang: 'en-US' };

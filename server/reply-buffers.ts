@@ -1,0 +1,61 @@
+/**
+ * Memory for large reply bodies, used again once a reply has gone out. A stream of Receive replies
+ * of up to MaxEnvelopeSize each allocated half a megabyte per reply; V8 counts such buffers
+ * against its heap limit, and with a small heap that started a full garbage collection every few
+ * replies: the collector's threads then took as much CPU as the listener's own (stdout benchmark,
+ * `bench/README.md`). Small bodies are left to Node's own allocation and pool.
+ *
+ * A buffer handed out holds whatever its last reply held; the caller writes every byte of it before
+ * sending, exactly as with Buffer.allocUnsafe.
+ */
+
+/** Below this, Buffer.allocUnsafe is cheap and V8 hardly notices it. */
+const MIN_POOLED_BYTES = 64 * 1024;
+/** Above this (a client's MaxEnvelopeSize may be large), a reply is rare enough to allocate. */
+const MAX_POOLED_BYTES = 16 * 1024 * 1024;
+/** Free buffers kept per size class: enough for a few connections streaming at once. */
+const FREE_PER_CLASS = 4;
+
+export class ReplyBuffers {
+  /** Free memory by size class (a power of two). */
+  private readonly free = new Map<number, ArrayBuffer[]>();
+  /** What this pool handed out, so that only its own memory comes back to it. */
+  private readonly ours = new WeakSet<ArrayBuffer>();
+
+  /** A buffer of exactly `size` bytes, uninitialised. */
+  take(size: number): Buffer {
+    if (size < MIN_POOLED_BYTES || size > MAX_POOLED_BYTES) return Buffer.allocUnsafe(size);
+    const capacity = sizeClass(size);
+    const memory = this.free.get(capacity)?.pop() ?? this.allocate(capacity);
+    return Buffer.from(memory, 0, size);
+  }
+
+  /** Whether `buffer` is memory of this pool (small bodies never are). */
+  owns(buffer: Buffer): boolean {
+    return buffer.buffer instanceof ArrayBuffer && this.ours.has(buffer.buffer);
+  }
+
+  /**
+   * Gives back a buffer that take() returned, once nothing reads it any more (the reply's last byte
+   * was handed to the socket). Anything else is ignored and left to the garbage collector.
+   */
+  give(buffer: Buffer): void {
+    if (!this.owns(buffer)) return;
+    const memory = buffer.buffer as ArrayBuffer;
+    const list = this.free.get(memory.byteLength) ?? [];
+    // A buffer given back twice would be handed to two replies at once.
+    if (list.length >= FREE_PER_CLASS || list.includes(memory)) return;
+    list.push(memory);
+    this.free.set(memory.byteLength, list);
+  }
+
+  private allocate(capacity: number): ArrayBuffer {
+    const memory = new ArrayBuffer(capacity);
+    this.ours.add(memory);
+    return memory;
+  }
+}
+
+function sizeClass(size: number): number {
+  return 2 ** Math.ceil(Math.log2(size));
+}

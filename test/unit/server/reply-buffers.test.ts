@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ReplyBuffers } from '../../../server/reply-buffers.js';
+
+const KIB = 1024;
+
+describe('ReplyBuffers', () => {
+  it('hands out buffers of exactly the size asked for', () => {
+    const pool = new ReplyBuffers();
+    for (const size of [0, 1, 64 * KIB - 1, 64 * KIB, 150 * KIB, 512_000, 16 * KIB * KIB, 16 * KIB * KIB + 1]) {
+      expect(pool.take(size).length).toBe(size);
+    }
+  });
+
+  it('uses memory given back for the next large reply of its size class', () => {
+    const pool = new ReplyBuffers();
+    const first = pool.take(500_000);
+    expect(pool.owns(first)).toBe(true);
+    pool.give(first);
+    const second = pool.take(400_000);
+    expect(second.buffer).toBe(first.buffer);
+    // Taken again, it is no longer free: the next one is new memory.
+    expect(pool.take(400_000).buffer).not.toBe(first.buffer);
+  });
+
+  it('keeps small bodies, foreign buffers and huge ones out of the pool', () => {
+    const pool = new ReplyBuffers();
+    const small = pool.take(1000);
+    const huge = pool.take(16 * KIB * KIB + 1);
+    const foreign = Buffer.alloc(500_000);
+    for (const buffer of [small, huge, foreign]) {
+      expect(pool.owns(buffer)).toBe(false);
+      pool.give(buffer);
+    }
+    expect(pool.take(500_000).buffer).not.toBe(foreign.buffer);
+  });
+
+  it('never hands one buffer to two replies, even when it is given back twice', () => {
+    const pool = new ReplyBuffers();
+    const buffer = pool.take(300_000);
+    pool.give(buffer);
+    pool.give(buffer);
+    const a = pool.take(300_000);
+    const b = pool.take(300_000);
+    expect(a.buffer).not.toBe(b.buffer);
+  });
+
+  it('keeps at most four free buffers of a size class', () => {
+    const pool = new ReplyBuffers();
+    const taken = Array.from({ length: 6 }, () => pool.take(200_000));
+    for (const buffer of taken) pool.give(buffer);
+    const again = Array.from({ length: 6 }, () => pool.take(200_000));
+    const reused = again.filter((buffer) => taken.some((old) => old.buffer === buffer.buffer));
+    expect(reused).toHaveLength(4);
+  });
+});
