@@ -20,6 +20,12 @@ export const USERS_FILE_NAME = 'users.json';
 
 /** Bounds the memory of remembered logons; past it they are all forgotten and checked afresh. */
 const MAX_REMEMBERED_LOGONS = 1000;
+/**
+ * How long a remembered Basic logon trusts the cached file without looking at it again: a user
+ * removed, or a password changed, by `winrmd user` in another process stops working within this.
+ * Unknown users and passwords not remembered always look at the file, so an added user works at once.
+ */
+const RECHECK_MS = 250;
 
 function toRecord(user: StoredUser): UserRecord {
   // A fresh object with only the public fields: the hash must not leak out of the store.
@@ -30,7 +36,8 @@ function toRecord(user: StoredUser): UserRecord {
  * The local accounts winrmd authenticates, kept in `<stateDir>/users.json`.
  *
  * Every read checks the file's stamp and re-reads it when it changed, so a running server sees users
- * that `winrmd user add` added from another process without a restart. Changes made through one
+ * that `winrmd user add` added from another process without a restart (a Basic logon it remembers
+ * trusts a check made within the last RECHECK_MS). Changes made through one
  * instance are serialized; two processes changing the file at the very same moment can still lose
  * one change (the last rename wins), which is acceptable for an administrator's command.
  */
@@ -40,6 +47,8 @@ export class UserStore {
   #writes: Promise<unknown> = Promise.resolve();
   readonly #verified = new Map<string, string>();
   readonly #memoKey = randomBytes(32);
+  /** When the cache was last found to match the file (performance.now()). */
+  #checkedAt = 0;
 
   private constructor(
     readonly stateDir: string,
@@ -58,12 +67,20 @@ export class UserStore {
   }
 
   async #users(): Promise<readonly StoredUser[]> {
+    const checkedAt = performance.now();
     if (this.#cache !== undefined && sameStamp(this.#cache.stamp, await statUsersFile(this.#path))) {
+      this.#checkedAt = checkedAt;
       return this.#cache.users;
     }
     const contents = await readUsersFile(this.#path);
     this.#cache = contents;
+    this.#checkedAt = checkedAt;
     return contents.users;
+  }
+
+  /** The cached users if the file was found unchanged within RECHECK_MS; else undefined. */
+  #recentUsers(): readonly StoredUser[] | undefined {
+    return this.#cache !== undefined && performance.now() - this.#checkedAt < RECHECK_MS ? this.#cache.users : undefined;
   }
 
   async #find(name: string): Promise<StoredUser | undefined> {
@@ -142,15 +159,19 @@ export class UserStore {
    * time taken does not tell an attacker which accounts exist.
    */
   async verify(name: string, password: string): Promise<UserRecord | undefined> {
+    // Basic clients send the password with every request; a scrypt per request would make a
+    // command loop CPU-bound. A success is remembered, keyed by an HMAC under a per-process key (no
+    // password is kept), and only for the hash it matched, so a changed password is checked afresh.
+    const memo = createHmac('sha256', this.#memoKey).update(name.toLowerCase()).update('\0').update(password).digest('base64');
+    // A logon remembered against a file checked moments ago needs no new look at the file: the
+    // stat would be a trip through libuv's thread pool on every request of a command loop.
+    const recent = this.#recentUsers()?.find((user) => sameName(user.name, name));
+    if (recent !== undefined && this.#verified.get(memo) === recent.passwordHash) return toRecord(recent);
     const user = await this.#find(name);
     if (user === undefined) {
       await verifyDummyPassword(password);
       return undefined;
     }
-    // Basic clients send the password with every request; a scrypt per request would make a
-    // command loop CPU-bound. A success is remembered, keyed by an HMAC under a per-process key (no
-    // password is kept), and only for the hash it matched, so a changed password is checked afresh.
-    const memo = createHmac('sha256', this.#memoKey).update(user.name.toLowerCase()).update('\0').update(password).digest('base64');
     if (this.#verified.get(memo) === user.passwordHash) return toRecord(user);
     if (!(await verifyPassword(password, user.passwordHash))) return undefined;
     if (this.#verified.size >= MAX_REMEMBERED_LOGONS) this.#verified.clear();
