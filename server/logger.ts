@@ -1,10 +1,11 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { censorCredentials } from './log-censor.js';
 
 export type { Logger };
 
 /**
- * One JSON line per event on stdout. Redaction is declared once here so that no call site can
- * leak a credential even if it logs a whole header object by mistake.
+ * One JSON line per event on stdout. Credentials are censored here (log-censor.ts) so that no call
+ * site can leak one even if it logs a whole header object by mistake.
  *
  * The lines are written asynchronously: a synchronous write to a pipe or a journal costs the
  * request that logs it a system call and the wake-up of the reader (measured: about a tenth of a
@@ -12,17 +13,14 @@ export type { Logger };
  * joined into the next. pino flushes what is left when the process exits, and serve flushes
  * before it returns.
  */
-export function createLogger(level: string): Logger {
+export function createLogger(level: string, destination: DestinationStream = pino.destination({ dest: 1, sync: false })): Logger {
   return pino(
     {
       level,
       base: { name: 'winrmd' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: {
-        paths: ['authorization', 'headers.authorization', 'req.headers.authorization', '*.password', 'password'],
-        censor: '[redacted]',
-      },
+      formatters: { log: censorCredentials },
     },
-    pino.destination({ dest: 1, sync: false }),
+    destination,
   );
 }
