@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino';
 import { censorCredentials } from './log-censor.js';
 
 export type { Logger };
@@ -14,13 +14,30 @@ export type { Logger };
  * before it returns.
  */
 export function createLogger(level: string, destination: DestinationStream = pino.destination({ dest: 1, sync: false })): Logger {
-  return pino(
-    {
-      level,
-      base: { name: 'winrmd' },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { log: censorCredentials },
-    },
-    destination,
+  return censorChildBindings(
+    pino(
+      {
+        level,
+        base: { name: 'winrmd' },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { log: censorCredentials },
+      },
+      destination,
+    ),
   );
+}
+
+/** pino's formatters never see a child logger's bindings: they are censored on the way in. */
+function censorChildBindings(root: Logger): Logger {
+  // pino types child() as generic over custom levels, which winrmd does not use: the plain form.
+  type MakeChild = (this: Logger, bindings: Bindings, options?: ChildLoggerOptions) => Logger;
+  // A child inherits from its parent, wrapped child() included: keep pino's own to call.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(logger) below
+  const pinoChild = root.child as unknown as MakeChild;
+  const wrap = (logger: Logger): Logger => {
+    const child = (bindings: Bindings, options?: ChildLoggerOptions): Logger => wrap(pinoChild.call(logger, censorCredentials(bindings), options));
+    logger.child = child as unknown as Logger['child'];
+    return logger;
+  };
+  return wrap(root);
 }

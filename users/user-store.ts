@@ -41,14 +41,22 @@ function toRecord(user: StoredUser): UserRecord {
  * instance are serialized; two processes changing the file at the very same moment can still lose
  * one change (the last rename wins), which is acceptable for an administrator's command.
  */
+interface CachedUsers {
+  readonly users: readonly StoredUser[];
+  readonly stamp: FileStamp | undefined;
+  /** When the file was last found to be this version (performance.now()): when the check began. */
+  checkedAt: number;
+}
+
 export class UserStore {
   readonly #path: string;
-  #cache: { readonly users: readonly StoredUser[]; readonly stamp: FileStamp | undefined } | undefined;
+  #cache: CachedUsers | undefined;
+  /** Reads of the file begun so far, in order; and which of them (or which write) #cache is from. */
+  #readsBegun = 0;
+  #cachedRead = 0;
   #writes: Promise<unknown> = Promise.resolve();
   readonly #verified = new Map<string, string>();
   readonly #memoKey = randomBytes(32);
-  /** When the cache was last found to match the file (performance.now()). */
-  #checkedAt = 0;
 
   private constructor(
     readonly stateDir: string,
@@ -67,20 +75,30 @@ export class UserStore {
   }
 
   async #users(): Promise<readonly StoredUser[]> {
-    const checkedAt = performance.now();
-    if (this.#cache !== undefined && sameStamp(this.#cache.stamp, await statUsersFile(this.#path))) {
-      this.#checkedAt = checkedAt;
-      return this.#cache.users;
+    const startedAt = performance.now();
+    const read = ++this.#readsBegun;
+    const cached = this.#cache;
+    if (cached !== undefined) {
+      const stamp = await statUsersFile(this.#path);
+      if (sameStamp(cached.stamp, stamp)) {
+        // Only the entry that was compared is vouched for, not one another read put there meanwhile.
+        cached.checkedAt = Math.max(cached.checkedAt, startedAt);
+        return cached.users;
+      }
     }
     const contents = await readUsersFile(this.#path);
-    this.#cache = contents;
-    this.#checkedAt = checkedAt;
+    // An older read that finishes after a newer one (or after a write) is not kept.
+    if (read > this.#cachedRead) {
+      this.#cache = { ...contents, checkedAt: startedAt };
+      this.#cachedRead = read;
+    }
     return contents.users;
   }
 
   /** The cached users if the file was found unchanged within RECHECK_MS; else undefined. */
   #recentUsers(): readonly StoredUser[] | undefined {
-    return this.#cache !== undefined && performance.now() - this.#checkedAt < RECHECK_MS ? this.#cache.users : undefined;
+    const cached = this.#cache;
+    return cached !== undefined && performance.now() - cached.checkedAt < RECHECK_MS ? cached.users : undefined;
   }
 
   async #find(name: string): Promise<StoredUser | undefined> {
@@ -95,6 +113,8 @@ export class UserStore {
         await ensureStateDir(this.stateDir);
         await writeUsersFile(this.#path, users);
         this.#cache = undefined;
+        // A read that began before this write must not bring the old list back.
+        this.#cachedRead = ++this.#readsBegun;
       }
       return result;
     });

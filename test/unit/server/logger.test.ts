@@ -46,3 +46,28 @@ describe('log lines and credentials', () => {
     expect(headers.authorization).toBe('Basic abc');
   });
 });
+
+describe('log lines and credentials, beyond plain objects', () => {
+  class Credentials {
+    constructor(
+      readonly user: string,
+      readonly password: string,
+    ) {}
+  }
+
+  it('censors errors, class instances and a child logger’s bindings', () => {
+    const { lines, log } = capture();
+    const error = Object.assign(new Error('logon failed'), { password: 'err-secret' });
+    log.error({ err: error, creds: new Credentials('alice', 'class-secret') }, 'failed');
+    log.error(Object.assign(new Error('bare'), { password: 'bare-secret' }));
+    log.child({ password: 'child-secret', headers: { authorization: 'Basic child' } }).child({ user: { password: 'grandchild-secret' } }).info('from a child');
+    const text = JSON.stringify(lines);
+    for (const secret of ['err-secret', 'class-secret', 'bare-secret', 'child-secret', 'Basic child', 'grandchild-secret']) expect(text).not.toContain(secret);
+    // The error is still printed as an error, message and stack included.
+    expect(lines[0]).toMatchObject({ err: { type: 'Error', message: 'logon failed', password: CENSORED }, creds: { user: 'alice', password: CENSORED } });
+    expect(String((lines[0]?.['err'] as { stack?: string } | undefined)?.stack)).toContain('logon failed');
+    expect(lines[1]).toMatchObject({ msg: 'bare', err: { message: 'bare', password: CENSORED } });
+    expect(lines[2]).toMatchObject({ password: CENSORED, headers: { authorization: CENSORED }, user: { password: CENSORED }, msg: 'from a child' });
+    expect(error.password).toBe('err-secret');
+  });
+});
