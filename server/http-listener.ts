@@ -242,7 +242,7 @@ function sendSoap(reply: FastifyReply, status: number, xml: EnvelopeText, charse
   sentEnvelopes.set(reply, xml);
   const encoded = encodeSoapReply(xml, charset, (size) => replyBuffers.take(size));
   if (sealing === undefined) {
-    if (replyBuffers.owns(encoded.body)) giveBackWhenSent(reply, encoded.body);
+    replyBuffers.giveBackWhenFinished(reply.raw, encoded.body);
     return reply.code(status).header('Content-Type', encoded.contentType).send(encoded.body);
   }
   const framed = encryptReply(encoded.body, encoded.contentType, sealing.protocol, sealing.context);
@@ -254,16 +254,6 @@ function sendSoap(reply: FastifyReply, status: number, xml: EnvelopeText, charse
 /** Large reply bodies, shared by the listeners of this process. */
 const replyBuffers = new ReplyBuffers();
 
-/**
- * Once the reply's last byte went to the socket ('finish'), its memory may carry the next reply.
- * A reply cut short ('close' without 'finish') may still have a write in flight: its memory is
- * left to the garbage collector.
- */
-function giveBackWhenSent(reply: FastifyReply, body: Buffer): void {
-  reply.raw.once('finish', () => {
-    replyBuffers.give(body);
-  });
-}
 
 function recordExchange(
   transcript: TranscriptWriter,

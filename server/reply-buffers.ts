@@ -1,3 +1,5 @@
+import type { EventEmitter } from 'node:events';
+
 /**
  * Memory for large reply bodies, used again once a reply has gone out. A stream of Receive replies
  * of up to MaxEnvelopeSize each allocated half a megabyte per reply; V8 counts such buffers
@@ -47,6 +49,18 @@ export class ReplyBuffers {
     if (list.length >= FREE_PER_CLASS || list.includes(memory)) return;
     list.push(memory);
     this.free.set(memory.byteLength, list);
+  }
+
+  /**
+   * Gives `buffer` back once `response` has handed its last byte to the socket ('finish'). A
+   * response cut short ('close' without 'finish') may still have a write in flight: its memory is
+   * left to the garbage collector.
+   */
+  giveBackWhenFinished(response: Pick<EventEmitter, 'once'>, buffer: Buffer): void {
+    if (!this.owns(buffer)) return;
+    response.once('finish', () => {
+      this.give(buffer);
+    });
   }
 
   private allocate(capacity: number): ArrayBuffer {

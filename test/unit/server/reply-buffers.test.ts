@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { ReplyBuffers } from '../../../server/reply-buffers.js';
 
@@ -51,5 +52,27 @@ describe('ReplyBuffers', () => {
     const again = Array.from({ length: 6 }, () => pool.take(200_000));
     const reused = again.filter((buffer) => taken.some((old) => old.buffer === buffer.buffer));
     expect(reused).toHaveLength(4);
+  });
+});
+
+describe('ReplyBuffers.giveBackWhenFinished', () => {
+  it('gives a reply’s memory back only once its response has finished', () => {
+    const pool = new ReplyBuffers();
+    const body = pool.take(500_000);
+    const response = new EventEmitter();
+    pool.giveBackWhenFinished(response, body);
+    // Still being written: another reply must get other memory.
+    expect(pool.take(500_000).buffer).not.toBe(body.buffer);
+    response.emit('finish');
+    expect(pool.take(500_000).buffer).toBe(body.buffer);
+  });
+
+  it('leaves the memory of a response cut short to the garbage collector', () => {
+    const pool = new ReplyBuffers();
+    const body = pool.take(500_000);
+    const response = new EventEmitter();
+    pool.giveBackWhenFinished(response, body);
+    response.emit('close');
+    expect(pool.take(500_000).buffer).not.toBe(body.buffer);
   });
 });
