@@ -12,7 +12,7 @@ import { TestInitiator } from '../../test/unit/auth/kerberos/test-initiator.js';
 import { SOAP_CONTENT_TYPE } from '../support/encrypted-messages.js';
 import { KeepAliveConnection } from '../support/http-connection.js';
 import { clientUnwrapKerberos } from '../support/kerberos-messages.js';
-import { soapReply, type SoapReply, type SoapTransport } from '../support/soap-transports.js';
+import { soapReply, utf8, type SoapReply, type SoapTransport } from '../support/soap-transports.js';
 
 function tokenAfter(values: readonly string[], scheme: string): Buffer | undefined {
   for (const value of values) {
@@ -48,8 +48,8 @@ export class KerberosWrappedTransport implements SoapTransport {
     }
   }
 
-  async exchange(xml: string): Promise<SoapReply> {
-    const soap = Buffer.from(xml, 'utf8');
+  async exchange(xml: string | Buffer): Promise<SoapReply> {
+    const soap = utf8(xml);
     const framed = frameEncrypted([
       { protocol: ENCRYPTION_PROTOCOL.kerberos, originalContentType: SOAP_CONTENT_TYPE, originalLength: soap.length, ...this.initiator.wrap(soap) },
     ]);

@@ -29,7 +29,8 @@ export function soapReply(status: number, body: Buffer): SoapReply {
 }
 
 export interface SoapTransport {
-  exchange(xml: string): Promise<SoapReply>;
+  /** Sends an envelope, as text or already as its UTF-8 bytes. */
+  exchange(xml: string | Buffer): Promise<SoapReply>;
   close(): void;
 }
 
@@ -42,8 +43,8 @@ export class BasicTransport implements SoapTransport {
     this.#authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
 
-  async exchange(xml: string): Promise<SoapReply> {
-    const reply = await this.#connection.post(Buffer.from(xml, 'utf8'), {
+  async exchange(xml: string | Buffer): Promise<SoapReply> {
+    const reply = await this.#connection.post(utf8(xml), {
       Authorization: this.#authorization,
       'Content-Type': SOAP_CONTENT_TYPE,
     });
@@ -80,8 +81,8 @@ export class NtlmEncryptedTransport implements SoapTransport {
     }
   }
 
-  async exchange(xml: string): Promise<SoapReply> {
-    const framed = clientSeal(this.session, Buffer.from(xml, 'utf8'));
+  async exchange(xml: string | Buffer): Promise<SoapReply> {
+    const framed = clientSeal(this.session, utf8(xml));
     const reply = await this.connection.post(framed.body, { 'Content-Type': framed.contentType });
     const contentType = reply.headers['content-type'] ?? '';
     // Only auth and framing failures come back unsealed; SOAP faults are sealed like any reply.
@@ -92,4 +93,8 @@ export class NtlmEncryptedTransport implements SoapTransport {
   close(): void {
     this.connection.close();
   }
+}
+
+export function utf8(xml: string | Buffer): Buffer {
+  return typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml;
 }

@@ -5,6 +5,7 @@
  * cost that swamps the difference between the transports being compared.
  */
 import { ACTION, TIMED_OUT_CODE, buildEnvelope, escapeXml, parseXml, path, text, type EnvelopeOptions } from '../../test/support/wsman-xml.js';
+import { ReplyText } from '../../protocol/xml/reply-text.js';
 import type { SoapTransport } from './soap-transports.js';
 
 const SIGNAL_TERMINATE = 'http://schemas.microsoft.com/wbem/wsman/1/windows/shell/signal/terminate';
@@ -139,13 +140,30 @@ export async function terminate(transport: SoapTransport, shellId: string, comma
 }
 
 /** One Send of stdin; `end` closes the command's stdin after these bytes. The reply comes once they are written. */
+/**
+ * Send: the envelope is built around a marker and the data's base64 written into its bytes in
+ * pieces (protocol/xml/reply-text.ts), as a lean client would: half a megabyte of base64 as one
+ * string, then the envelope as another, then its UTF-8, is client cost the stdin row would measure.
+ */
 export async function sendInput(transport: SoapTransport, shellId: string, commandId: string, data: Buffer, end: boolean, driver: DriverOptions = {}): Promise<void> {
-  await call(transport, {
-    action: ACTION.send,
-    selectors: { ShellId: shellId },
-    body: `<shell:Send><shell:Stream Name="stdin" CommandId="${escapeXml(commandId)}"${end ? ' End="true"' : ''}>${data.toString('base64')}</shell:Stream></shell:Send>`,
-  }, driver);
+  const envelope = buildEnvelope(
+    withDriverOptions(
+      {
+        action: ACTION.send,
+        selectors: { ShellId: shellId },
+        body: `<shell:Send><shell:Stream Name="stdin" CommandId="${escapeXml(commandId)}"${end ? ' End="true"' : ''}>${DATA_MARKER}</shell:Stream></shell:Send>`,
+      },
+      driver,
+    ),
+  ).xml;
+  const at = envelope.indexOf(DATA_MARKER);
+  const bytes = ReplyText.join([envelope.slice(0, at), ReplyText.base64(data), envelope.slice(at + DATA_MARKER.length)]).toUtf8();
+  const reply = await transport.exchange(bytes);
+  if (reply.status !== 200) throw new Error(`Send: HTTP ${reply.status}: ${reply.text.slice(0, 300)}`);
 }
+
+/** Where Send's base64 goes; not a character sequence the rest of an envelope holds. */
+const DATA_MARKER = '\u0000data\u0000';
 
 function buildReceive(shellId: string, commandId: string): EnvelopeOptions {
   return {
