@@ -2,7 +2,9 @@
  * Large output reaches every client whole and in order while several stream at once: Receive
  * replies of 64 KB and more are written into memory that the listener uses again once a reply has
  * gone out (server/reply-buffers.ts), so two users' replies must never share or overwrite it.
+ * Large input too: Sends of 100 KB from two users at once reach each command exactly.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer, type TestUser } from '../support/server-process.js';
 import { WsmanClient } from '../support/wsman-client.js';
@@ -17,7 +19,7 @@ function seqOutput(first: number, last: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-describe('large output, several clients at once', () => {
+describe('large output and input, several clients at once', () => {
   let server: RunningServer | undefined;
   const clients: WsmanClient[] = [];
 
@@ -60,5 +62,25 @@ describe('large output, several clients at once', () => {
       expect(result.exitCode).toBe(0);
       expect(result.stdout.toString('latin1') === seqOutput(run.first, run.last)).toBe(true);
     });
+  }, 120_000);
+
+  it('gives a command its stdin exactly, Sends of 100 KB from two users at once', async () => {
+    const runs = [ALICE, BOB].map(async (user) => {
+      const client = clientFor(user);
+      const shellId = await client.createShell();
+      const commandId = await client.runCommand(shellId, 'sha256sum', [], false);
+      const input = randomBytes(1_000_000);
+      for (let at = 0; at < input.length; at += 100_000) {
+        const piece = input.subarray(at, at + 100_000);
+        await client.send(shellId, commandId, piece, at + piece.length >= input.length);
+      }
+      const result = await client.receiveAll(shellId, commandId);
+      await client.signal(shellId, commandId, 'terminate');
+      await client.deleteShell(shellId);
+      return { input, printed: result.stdout.toString('latin1') };
+    });
+    for (const { input, printed } of await Promise.all(runs)) {
+      expect(printed.split(' ')[0]).toBe(createHash('sha256').update(input).digest('hex'));
+    }
   }, 120_000);
 });
