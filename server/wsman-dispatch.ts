@@ -37,6 +37,8 @@ export interface DispatchResult {
   readonly action: string | undefined;
   readonly resourceUri: string | undefined;
   readonly fault: string | undefined;
+  /** An Identify answered (for the listener's log level). */
+  readonly identify?: boolean;
 }
 
 export interface DispatcherSettings {
@@ -58,7 +60,7 @@ export async function dispatchEnvelope(
     request = parseRequest(input.xml);
     if (request.isIdentify) {
       const transport = input.endpointAddress.startsWith('https:') ? 'https' : 'http';
-      return ok(request, identifyReply(settings, input.principal !== undefined, transport, langOf(request)));
+      return ok(request, identifyReply(settings, input.principal !== undefined, transport, langOf(request)), true);
     }
     if (input.principal === undefined) {
       return { status: 401, envelope: '', xml: '', action: request.action, resourceUri: request.resourceUri, fault: undefined };
@@ -142,8 +144,9 @@ function identifyReply(settings: DispatcherSettings, authenticated: boolean, tra
   return reply;
 }
 
-function ok(request: WsmanRequest, envelope: EnvelopeText): DispatchResult {
+function ok(request: WsmanRequest, envelope: EnvelopeText, identify = false): DispatchResult {
   return {
+    identify,
     status: 200,
     envelope,
     get xml() {

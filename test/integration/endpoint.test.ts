@@ -66,6 +66,22 @@ describe('Identify', () => {
     expect(identity.securityProfiles).toBeUndefined();
   });
 
+  it('logs an anonymous Identify at debug only, an authenticated one at info', async () => {
+    const requestLines = (): { level: number; user?: string; action?: string }[] =>
+      server
+        .logs()
+        .filter((line) => line.includes('"event":"request"'))
+        .map((line) => JSON.parse(line) as { level: number; user?: string; action?: string });
+    const before = requestLines().length;
+    await anonymous.identify({ WSMANIDENTIFY: 'unauthenticated' });
+    await client.identify();
+    // The line is written after the reply went out.
+    await eventually(() => requestLines().length > before);
+    const lines = requestLines().slice(before);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 30, user: ADMIN.name });
+  });
+
   it('needs credentials without that header', async () => {
     await expect(anonymous.identify()).rejects.toMatchObject({ status: 401 });
   });
