@@ -257,7 +257,6 @@ function sendSoap(reply: FastifyReply, status: number, xml: EnvelopeText, charse
 /** Large reply bodies, shared by the listeners of this process. */
 const replyBuffers = new ReplyBuffers();
 
-
 function recordExchange(
   transcript: TranscriptWriter,
   request: FastifyRequest,

@@ -55,6 +55,17 @@ describe('ReplyBuffers', () => {
   });
 });
 
+describe('ReplyBuffers, memory held idle', () => {
+  it('keeps at most 8 MiB free in all', () => {
+    const pool = new ReplyBuffers();
+    // Four of 4 MiB would be 16 MiB: only two are kept.
+    const taken = Array.from({ length: 4 }, () => pool.take(3 * KIB * KIB));
+    for (const buffer of taken) pool.give(buffer);
+    const again = Array.from({ length: 4 }, () => pool.take(3 * KIB * KIB));
+    expect(again.filter((buffer) => taken.some((old) => old.buffer === buffer.buffer))).toHaveLength(2);
+  });
+});
+
 describe('ReplyBuffers.giveBackWhenFinished', () => {
   it('gives a reply’s memory back only once its response has finished', () => {
     const pool = new ReplyBuffers();
