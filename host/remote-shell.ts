@@ -98,10 +98,17 @@ export class RemoteShell implements ShellHandle {
     if (command === undefined) return;
     command.dropReadAhead();
     const mayRun = !command.isFinished;
-    if (mayRun) this.removing.add(command.pid);
-    await this.host.request({ op: 'removeCommand', shellId: this.id, commandId: id }, { deadlineMs: this.deadlines.operationMs });
+    const removal = this.host.request({ op: 'removeCommand', shellId: this.id, commandId: id }, { deadlineMs: this.deadlines.operationMs });
+    if (!mayRun) {
+      // Its exit code went out, so nothing is left to kill: the host frees what it held before any
+      // later request on the same channel, and the client's Signal need not wait for that.
+      removal.catch(ignore);
+      return;
+    }
+    this.removing.add(command.pid);
+    await removal;
     // The host has killed the group and seen the leader exit; on failure it stays to be killed.
-    if (mayRun) this.removing.delete(command.pid);
+    this.removing.delete(command.pid);
   }
 
   /** Ends every process of the shell in the host; a dead host has ended them already. */

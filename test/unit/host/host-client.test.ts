@@ -241,6 +241,29 @@ describe('RemoteShell', () => {
     expect(shell.processGroups()).toEqual([102]);
   });
 
+  it('removes a command whose exit code went out without waiting for the host, and ignores its failure', async () => {
+    const { client, sent } = scripted();
+    const answer = (value: HostResults[keyof HostResults]): void => {
+      client.receive({ id: idOf(sent.at(-1)), ok: true, value });
+    };
+    const opening = RemoteShell.open('S', SETTINGS, client);
+    answer(undefined);
+    const shell = await opening;
+    const starting = shell.startCommand('DONE', { commandLine: 'x', executable: 'x', args: [], skipInterpreter: false });
+    answer({ pid: 101 });
+    const done = await starting;
+    const receiving = done.receive(STDOUT, 100, new AbortController().signal);
+    answer({ chunks: [], endedStreams: ['stdout'], exitCode: 0 });
+    await receiving;
+    // Resolves with the host's answer still outstanding; the request went out all the same.
+    await shell.removeCommand('DONE');
+    expect(sent.at(-1)).toMatchObject({ op: 'removeCommand', commandId: 'DONE' });
+    expect(shell.command('DONE')).toBeUndefined();
+    client.receive({ id: idOf(sent.at(-1)), ok: false, error: { name: 'Error', message: 'gone' } });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(shell.processGroups()).toEqual([]);
+  });
+
   it('has no process group left to kill once the host has confirmed the shell closed', async () => {
     const { client, sent } = scripted();
     const opening = RemoteShell.open('S', SETTINGS, client);
