@@ -48,8 +48,9 @@ function ptyDescriptors(): string[] {
   return found;
 }
 
+/** Waits up to 10 s: making the spare console runs stty, which a loaded machine may take seconds to start. */
 async function settled(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 describe('ConsolePool', { timeout: 15_000 }, () => {
