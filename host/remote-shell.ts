@@ -100,8 +100,9 @@ export class RemoteShell implements ShellHandle {
     const mayRun = !command.isFinished;
     const removal = this.host.request({ op: 'removeCommand', shellId: this.id, commandId: id }, { deadlineMs: this.deadlines.operationMs });
     if (!mayRun) {
-      // Its exit code went out, so nothing is left to kill: the host frees what it held before any
-      // later request on the same channel, and the client's Signal need not wait for that.
+      // Its exit code went out, so its leader has exited: the host kills what is left of the group
+      // and frees the command as soon as the message arrives, before any later request on the
+      // same channel, and the client's Signal need not wait for that.
       removal.catch(ignore);
       return;
     }

@@ -13,27 +13,26 @@ import type { EventEmitter } from 'node:events';
 
 /** Below this, Buffer.allocUnsafe is cheap and V8 hardly notices it. */
 const MIN_POOLED_BYTES = 64 * 1024;
-/** Above this (a client's MaxEnvelopeSize may be large), a reply is rare enough to allocate. */
-const MAX_POOLED_BYTES = 16 * 1024 * 1024;
+/**
+ * Above this (MaxEnvelopeSizekb raised past its 500 KB default), a reply is rare enough to allocate.
+ * With FREE_PER_CLASS it bounds what the pool holds idle: 4 × (64 KiB + … + 1 MiB), under 8 MiB.
+ */
+const MAX_POOLED_BYTES = 1024 * 1024;
 /** Free buffers kept per size class: enough for a few connections streaming at once. */
 const FREE_PER_CLASS = 4;
-/** Free memory kept in all: a raised MaxEnvelopeSizekb must not make the pool hold a lot idle. */
-const MAX_FREE_BYTES = 8 * 1024 * 1024;
 
 export class ReplyBuffers {
   /** Free memory by size class (a power of two). */
   private readonly free = new Map<number, ArrayBuffer[]>();
   /** What this pool handed out, so that only its own memory comes back to it. */
   private readonly ours = new WeakSet<ArrayBuffer>();
-  private freeBytes = 0;
 
   /** A buffer of exactly `size` bytes, uninitialised. */
   take(size: number): Buffer {
     if (size < MIN_POOLED_BYTES || size > MAX_POOLED_BYTES) return Buffer.allocUnsafe(size);
     const capacity = sizeClass(size);
-    const reused = this.free.get(capacity)?.pop();
-    if (reused !== undefined) this.freeBytes -= capacity;
-    return Buffer.from(reused ?? this.allocate(capacity), 0, size);
+    const memory = this.free.get(capacity)?.pop() ?? this.allocate(capacity);
+    return Buffer.from(memory, 0, size);
   }
 
   /** Whether `buffer` is memory of this pool (small bodies never are). */
@@ -50,9 +49,8 @@ export class ReplyBuffers {
     const memory = buffer.buffer as ArrayBuffer;
     const list = this.free.get(memory.byteLength) ?? [];
     // A buffer given back twice would be handed to two replies at once.
-    if (list.length >= FREE_PER_CLASS || list.includes(memory) || this.freeBytes + memory.byteLength > MAX_FREE_BYTES) return;
+    if (list.length >= FREE_PER_CLASS || list.includes(memory)) return;
     list.push(memory);
-    this.freeBytes += memory.byteLength;
     this.free.set(memory.byteLength, list);
   }
 
