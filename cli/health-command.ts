@@ -1,18 +1,22 @@
 /**
  * `winrmd health`: a container health check. For each enabled listener (the configured address and
- * ports; `*` is probed on 127.0.0.1), an unauthenticated POST /wsman must get the 401 a WinRM
- * service answers it with: that proves the TCP listener, TLS, the HTTP stack and the authentication
- * gate are all up. Prints one line and exits 0 when every listener answered so, else 1.
+ * ports; `*` is probed on 127.0.0.1), an anonymous Identify (`WSMANIDENTIFY: unauthenticated`, as
+ * Test-WSMan sends it) must get an IdentifyResponse: that proves the TCP listener, TLS, the HTTP
+ * stack, the authentication gate and the WS-Management dispatch are all up. Unlike a request
+ * refused with 401, it counts as no failed authentication in the metrics and is logged only at
+ * debug. Prints one line and exits 0 when every listener answered so, else 1.
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { loadConfig } from '../config/load.js';
+import { NS } from '../protocol/wsman/namespaces.js';
 import { COMMON_OPTIONS, sourcesFromOptions } from './common-options.js';
 import { HELP_TEXT } from './help.js';
 import type { CliIo } from './io.js';
 import { parseArgv, UsageError } from './usage-error.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
+const MAX_REPLY_CHARS = 64 * 1024;
 
 export interface ProbeTarget {
   readonly transport: 'http' | 'https';
@@ -27,7 +31,12 @@ function probeHost(address: string): string {
   return address;
 }
 
-/** Resolves to undefined when the listener answered 401, else to why not. */
+const IDENTIFY = Buffer.from(
+  `<s:Envelope xmlns:s="${NS.soap}" xmlns:wsmid="${NS.identity}"><s:Header/><s:Body><wsmid:Identify/></s:Body></s:Envelope>`,
+  'utf8',
+);
+
+/** Resolves to undefined when the listener answered the Identify, else to why not. */
 export function probe(target: ProbeTarget, timeoutMs: number): Promise<string | undefined> {
   return new Promise((resolve) => {
     const options = {
@@ -35,15 +44,23 @@ export function probe(target: ProbeTarget, timeoutMs: number): Promise<string | 
       port: target.port,
       method: 'POST',
       path: '/wsman',
-      headers: { 'Content-Type': 'application/soap+xml;charset=UTF-8', 'Content-Length': '0' },
+      headers: { 'Content-Type': 'application/soap+xml;charset=UTF-8', 'Content-Length': String(IDENTIFY.length), WSMANIDENTIFY: 'unauthenticated' },
       timeout: timeoutMs,
       agent: false,
       // A health check proves the service answers; the certificate is usually self-signed.
       rejectUnauthorized: false,
     } as const;
     const request = (target.transport === 'https' ? httpsRequest : httpRequest)(options, (response) => {
-      response.resume();
-      resolve(response.statusCode === 401 ? undefined : `answered ${String(response.statusCode)}, not 401`);
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        // An IdentifyResponse is a few hundred bytes; more is not one.
+        if (body.length < MAX_REPLY_CHARS) body += chunk;
+      });
+      response.on('end', () => {
+        if (response.statusCode !== 200) resolve(`answered ${String(response.statusCode)}, not 200`);
+        else resolve(/<(?:[\w.-]+:)?IdentifyResponse\b/.test(body) ? undefined : 'answered 200 without an IdentifyResponse');
+      });
     });
     request.on('timeout', () => {
       request.destroy(new Error(`no answer within ${timeoutMs} ms`));
@@ -51,7 +68,7 @@ export function probe(target: ProbeTarget, timeoutMs: number): Promise<string | 
     request.on('error', (error) => {
       resolve(error.message);
     });
-    request.end();
+    request.end(IDENTIFY);
   });
 }
 
@@ -92,6 +109,6 @@ export async function runHealthCommand(argv: readonly string[], io: CliIo): Prom
     io.stderr.write(`unhealthy: ${failed.map((r) => `${r.where}: ${r.problem ?? ''}`).join('; ')}\n`);
     return 1;
   }
-  io.stdout.write(`healthy: ${results.map((r) => `${r.where} answered 401`).join(', ')}\n`);
+  io.stdout.write(`healthy: ${results.map((r) => `${r.where} answered Identify`).join(', ')}\n`);
   return 0;
 }

@@ -32,8 +32,8 @@ Commands:
                                    --xml, as Windows event XML. --id keeps those EventIDs (4624,
                                    4625...); --since a time (2024-05-01T12:00:00Z) or an age (10m,
                                    2h, 7d); --follow prints new events as they come.
-  health [--timeout MS]            Check that each enabled listener answers an unauthenticated
-                                   POST /wsman with 401 (exit 0), else exit 1; one line of output.
+  health [--timeout MS]            Check that each enabled listener answers an anonymous Identify
+                                   (as Test-WSMan sends it): exit 0, else 1; one line of output.
   transcript show FILE             Print a transcript file readably: per exchange the time,
                                    direction, method or status, and the envelope indented.
   help, --help                     Show this help.

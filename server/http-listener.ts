@@ -91,8 +91,8 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
     // Written after the reply went out, both halves at once: the client never waits on the disk.
     if (options.transcript !== undefined) recordExchange(options.transcript, request, reply, note, options.transport, observer);
     const auth = note?.auth;
-    // An anonymous Identify is what monitoring repeats every few seconds (Test-WSMan, probes of
-    // scanners and load balancers): at info, its lines would bury everything else.
+    // An anonymous Identify is what monitoring repeats every few seconds (`winrmd health`,
+    // Test-WSMan, load balancers' probes): at info, its lines would bury everything else.
     const level = note?.result?.identify === true && auth?.kind === 'anonymous-identify' && reply.statusCode === 200 ? 'debug' : 'info';
     // The line's fields are gathered only when it will be written.
     if (options.log.isLevelEnabled(level)) {
