@@ -29,6 +29,29 @@ function idOf(message: ToHost | undefined): number {
   return message.id;
 }
 
+/** A RemoteShell opened over a scripted client, answering each request as the test says. */
+async function scriptedShell(): Promise<{
+  client: HostClient;
+  sent: ToHost[];
+  shell: RemoteShell;
+  answer: (value: HostResults[keyof HostResults]) => void;
+  start: (id: string, pid: number) => Promise<CommandHandle>;
+}> {
+  const { client, sent } = scripted();
+  const answer = (value: HostResults[keyof HostResults]): void => {
+    client.receive({ id: idOf(sent.at(-1)), ok: true, value });
+  };
+  const opening = RemoteShell.open('S', SETTINGS, client);
+  answer(undefined);
+  const shell = await opening;
+  const start = async (id: string, pid: number): Promise<CommandHandle> => {
+    const starting = shell.startCommand(id, { commandLine: 'x', executable: 'x', args: [], skipInterpreter: false });
+    answer({ pid });
+    return starting;
+  };
+  return { client, sent, shell, answer, start };
+}
+
 describe('HostClient', () => {
   it('matches replies to requests by id, whatever their order', async () => {
     const { client, sent } = scripted();
@@ -207,18 +230,7 @@ describe('RemoteShell', () => {
   });
 
   it('reports for killing only the process groups that may still hold processes', async () => {
-    const { client, sent } = scripted();
-    const answer = (value: HostResults[keyof HostResults]): void => {
-      client.receive({ id: idOf(sent.at(-1)), ok: true, value });
-    };
-    const opening = RemoteShell.open('S', SETTINGS, client);
-    answer(undefined);
-    const shell = await opening;
-    const start = async (id: string, pid: number): Promise<CommandHandle> => {
-      const starting = shell.startCommand(id, { commandLine: 'x', executable: 'x', args: [], skipInterpreter: false });
-      answer({ pid });
-      return starting;
-    };
+    const { client, shell, answer, start } = await scriptedShell();
     const done = await start('DONE', 101);
     await start('RUNNING', 102);
     const removed = await start('REMOVED', 103);
@@ -242,16 +254,8 @@ describe('RemoteShell', () => {
   });
 
   it('removes a command whose exit code went out without waiting for the host, and ignores its failure', async () => {
-    const { client, sent } = scripted();
-    const answer = (value: HostResults[keyof HostResults]): void => {
-      client.receive({ id: idOf(sent.at(-1)), ok: true, value });
-    };
-    const opening = RemoteShell.open('S', SETTINGS, client);
-    answer(undefined);
-    const shell = await opening;
-    const starting = shell.startCommand('DONE', { commandLine: 'x', executable: 'x', args: [], skipInterpreter: false });
-    answer({ pid: 101 });
-    const done = await starting;
+    const { client, sent, shell, answer, start } = await scriptedShell();
+    const done = await start('DONE', 101);
     const receiving = done.receive(STDOUT, 100, new AbortController().signal);
     answer({ chunks: [], endedStreams: ['stdout'], exitCode: 0 });
     await receiving;
