@@ -17,6 +17,13 @@ import type { CommandLaunch, CommandOutput, OutputStreamName, ShellSettings, She
 
 const OUTPUT_STREAMS: readonly OutputStreamName[] = ['stdout', 'stderr'];
 
+/**
+ * How long a Receive holds the ends of a process's output for its exit code (see isReadyFor). A
+ * process that closes its output and goes on running (or exits while a background process holds
+ * its other pipe) has its ends reported after this.
+ */
+const EXIT_GRACE_MS = 50;
+
 /** stdin is null when it is a console's terminal rather than a pipe. */
 type CommandChild = ChildProcessByStdio<Writable | null, Readable, Readable>;
 
@@ -163,8 +170,8 @@ export class CommandProcess {
   }
 
   /**
-   * Waits for something to report on `streams` (data, an end not yet reported, or the exit code)
-   * or for `abort`, then takes at most `maxBytes` bytes (each switch between streams charged
+   * Waits for something to report on `streams` (data, an end not yet reported, or the exit code;
+   * ends alone wait a little for the exit, see isReadyFor) or for `abort`, then takes at most `maxBytes` bytes (each switch between streams charged
    * `runOverheadBytes`, see OutputBuffer.take). Once the exit code has been handed out,
    * every later call returns it again at once.
    */
@@ -175,17 +182,21 @@ export class CommandProcess {
     runOverheadBytes = 0,
   ): Promise<CommandOutput> {
     if (this.waiter !== undefined) return Promise.reject(new ReceiveBusyError(this.id));
-    if (abort.aborted || this.hasNews(streams)) return Promise.resolve(this.collect(streams, maxBytes, runOverheadBytes));
+    if (abort.aborted || this.isReadyFor(streams)) return Promise.resolve(this.collect(streams, maxBytes, runOverheadBytes));
     return new Promise((resolve) => {
+      let grace: NodeJS.Timeout | undefined;
       const finish = (): void => {
+        clearTimeout(grace);
         this.waiter = undefined;
         abort.removeEventListener('abort', finish);
         resolve(this.collect(streams, maxBytes, runOverheadBytes));
       };
       this.waiter = () => {
-        if (this.hasNews(streams)) finish();
+        if (this.isReadyFor(streams)) finish();
+        else if (grace === undefined && this.hasNews(streams)) grace = setTimeout(finish, EXIT_GRACE_MS);
       };
       abort.addEventListener('abort', finish, { once: true });
+      this.waiter();
     });
   }
 
@@ -217,6 +228,16 @@ export class CommandProcess {
     this.child.stdout.destroy();
     this.child.stderr.destroy();
     await this.exited;
+  }
+
+  /**
+   * Whether a Receive should answer now: with data, or with the exit code. Ends alone wait up to
+   * EXIT_GRACE_MS for the rest of the process's end: its pipes close and its exit is seen one after
+   * the other, in either order, and answering with an end alone would cost the client a whole
+   * second Receive for the exit code (clients wait for CommandState Done, not for the ends).
+   */
+  private isReadyFor(streams: ReadonlySet<OutputStreamName>): boolean {
+    return this.output.hasData(streams) || this.exitIsDue(streams);
   }
 
   private hasNews(streams: ReadonlySet<OutputStreamName>): boolean {

@@ -131,6 +131,12 @@ export class OutputBuffer {
     this.queues.stderr.clear();
   }
 
+  /** Whether any of `streams` holds unreceived bytes. */
+  hasData(streams: ReadonlySet<OutputStreamName>): boolean {
+    for (const name of streams) if (!this.queues[name].isEmpty) return true;
+    return false;
+  }
+
   /** Whether a Receive for `streams` would get data or an end it has not been told about. */
   hasNews(streams: ReadonlySet<OutputStreamName>): boolean {
     for (const name of streams) {

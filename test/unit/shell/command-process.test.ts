@@ -370,6 +370,26 @@ describe('CommandProcess receive rules', { timeout: 10_000 }, () => {
     const output = await command.receive(BOTH, 1024, AbortSignal.timeout(5000));
     expect(output.chunks.map((chunk) => chunk.data.toString())).toEqual(['late']);
   });
+
+  it('answers the ends of a process that is about to exit together with its exit code', async () => {
+    // The output closes a little before the exit: a Receive waiting meanwhile gets both at once,
+    // so a client needs one Receive for a silent command, not one for the ends and one for Done.
+    for (let i = 0; i < 5; i++) {
+      const command = await start(`c${i}`, viaShell('exec >&- 2>&-; sleep 0.01'), settings());
+      const output = await command.receive(BOTH, 1024, AbortSignal.timeout(5000));
+      expect(output.endedStreams.slice().sort()).toEqual(['stderr', 'stdout']);
+      expect(output.exitCode).toBe(0);
+    }
+  });
+
+  it('reports the ends alone, a moment later, while the process goes on running', async () => {
+    const command = await start('c1', viaShell('exec >&- 2>&-; sleep 30'), settings());
+    const begun = Date.now();
+    const output = await command.receive(BOTH, 1024, AbortSignal.timeout(5000));
+    expect(Date.now() - begun).toBeLessThan(2000);
+    expect(output).toEqual({ chunks: [], endedStreams: expect.arrayContaining(['stdout', 'stderr']) as unknown, exitCode: undefined });
+    expect(command.hasExited).toBe(false);
+  });
 });
 
 describe('CommandProcess launch failures', { timeout: 10_000 }, () => {
