@@ -46,7 +46,7 @@ export class HostServer {
     switch (request.op) {
       case 'openShell':
         if (this.shells.has(key(request.shellId))) throw new Error(`shell ${request.shellId} exists`);
-        this.shells.set(key(request.shellId), new ShellSession(request.shellId, request.settings, this.consoles));
+        this.shells.set(key(request.shellId), new ShellSession(request.shellId, request.settings, this.consoles, true));
         return undefined;
       case 'closeShell': {
         const shell = this.shells.get(key(request.shellId));

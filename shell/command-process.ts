@@ -25,7 +25,7 @@ const OUTPUT_STREAMS: readonly OutputStreamName[] = ['stdout', 'stderr'];
 const EXIT_GRACE_MS = 50;
 
 /** stdin is null when it is a console's terminal rather than a pipe. */
-type CommandChild = ChildProcessByStdio<Writable | null, Readable, Readable>;
+export type CommandChild = ChildProcessByStdio<Writable | null, Readable, Readable>;
 
 export class CommandProcess {
   private readonly output = new OutputBuffer();
@@ -36,7 +36,10 @@ export class CommandProcess {
   private killed = false;
   /** Re-checks the one waiting Receive; set only while a Receive waits. */
   private waiter: (() => void) | undefined;
-  private readonly exited: Promise<void>;
+  /** Settles once the process has exited. */
+  readonly exited: Promise<void>;
+  /** Called each time a Receive hands out the exit code (see ShellSession's standby). */
+  onExitCodeReported: (() => void) | undefined;
 
   private constructor(
     readonly id: string,
@@ -133,6 +136,14 @@ export class CommandProcess {
         resolve(new CommandProcess(id, pid, child, input, settings.maxBufferedBytes, launch.exitCodes));
       });
     });
+  }
+
+  /**
+   * The command of a process started ahead (standby-process.ts), once it has been handed its
+   * command line: from here on it is a command like any other.
+   */
+  static adopt(id: string, pid: number, started: { child: CommandChild; input: CommandInput }, launch: CommandLaunch, settings: ShellSettings): CommandProcess {
+    return new CommandProcess(id, pid, started.child, started.input, settings.maxBufferedBytes, launch.exitCodes);
   }
 
   /** The process has exited (its output may still be unreceived). */
@@ -256,6 +267,7 @@ export class CommandProcess {
     if (this.exitIsDue(streams)) {
       exitCode = this.status;
       this.statusReported = true;
+      this.onExitCodeReported?.();
     }
     return { chunks, endedStreams, exitCode };
   }
@@ -319,13 +331,12 @@ function errnoCode(error: unknown): string | undefined {
  */
 export function inMemoryCgroup(procsPath: string | undefined, argv: readonly string[]): string[] {
   if (procsPath === undefined) return [...argv];
-  return [
-    '/bin/sh',
-    '-c',
-    'echo $$ > "$0" || { echo "winrmd: the command could not enter its shell\'s memory cgroup" >&2; exit 126; }; exec "$@"',
-    procsPath,
-    ...argv,
-  ];
+  return ['/bin/sh', '-c', `${memoryCgroupEntry('"$0"')}; exec "$@"`, procsPath, ...argv];
+}
+
+/** sh that moves the shell running it into the cgroup whose cgroup.procs `procsWord` names, or exits 126. */
+export function memoryCgroupEntry(procsWord: string): string {
+  return `echo $$ > ${procsWord} || { echo "winrmd: the command could not enter its shell's memory cgroup" >&2; exit 126; }`;
 }
 
 function ignore(): void {

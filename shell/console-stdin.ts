@@ -39,7 +39,7 @@ const LINE_FEED = 0x0a;
  * whole UTF-8 sequence (WINRS_CODEPAGE 65001, what clients send). Everything else is a terminal's
  * usual: canonical lines, echo, ISIG, and ^C, ^D, ^Z, ^\ as the control characters.
  */
-const TERMINAL_MODES = ['-icrnl', 'iutf8'];
+export const TERMINAL_MODES: readonly string[] = ['-icrnl', 'iutf8'];
 
 /** Back-off while the terminal's input queue is full (the command is not reading). */
 const FIRST_RETRY_MS = 1;
@@ -58,7 +58,13 @@ let devNullFd: number | undefined;
  * stderr, and /dev/null over every console master descriptor, so no command inherits one.
  */
 export function stdioFor(stdin: 'pipe' | number, output: 'pipe' | 'ignore' = 'pipe'): StdioOptions {
-  const stdio: (number | 'pipe' | 'ignore')[] = [stdin, output, output];
+  return stdioArray(stdin, output);
+}
+
+type StdioEntry = number | 'pipe' | 'ignore';
+
+function stdioArray(stdin: 'pipe' | number, output: 'pipe' | 'ignore'): StdioEntry[] {
+  const stdio: StdioEntry[] = [stdin, output, output];
   if (openMasters.size === 0) return stdio;
   // Opened once and kept: close-on-exec in winrmd, dup2()ed over the master numbers in the child.
   devNullFd ??= openSync('/dev/null', 'r');
@@ -67,6 +73,19 @@ export function stdioFor(stdin: 'pipe' | number, output: 'pipe' | 'ignore' = 'pi
     stdio[fd] = devNullFd;
   }
   return stdio;
+}
+
+/**
+ * stdioFor(stdin) with one more pipe, at the first descriptor number from 3 on that no console
+ * master takes: where a standby process (standby-process.ts) reads its command line.
+ */
+export function stdioWithExtraPipe(stdin: 'pipe' | number): { stdio: StdioOptions; extraFd: number } {
+  const stdio = stdioArray(stdin, 'pipe');
+  let extraFd = 3;
+  while (openMasters.has(extraFd)) extraFd += 1;
+  while (stdio.length <= extraFd) stdio.push('ignore');
+  stdio[extraFd] = 'pipe';
+  return { stdio, extraFd };
 }
 
 /** The console size: the shell's COLUMNS and LINES when both are sensible numbers, else 80x25. */
@@ -106,6 +125,14 @@ export class ConsoleInput implements CommandInput {
     this.reader = new ReadStream(terminal.masterFd);
     this.reader.on('error', () => undefined);
     this.reader.on('data', () => undefined);
+  }
+
+  /**
+   * A console of `size` with the kernel's default modes: for a process that runs stty on it itself
+   * before anything reads it (standby-process.ts), sparing this process a fork.
+   */
+  static openWithKernelModes(commandId: string, size: TerminalSize): ConsoleInput {
+    return new ConsoleInput(commandId, openPseudoTerminal(size));
   }
 
   /** A console of `size`, its line discipline set up as TERMINAL_MODES says. */
@@ -242,7 +269,7 @@ function setTerminalModes(slaveFd: number): Promise<void> {
     const failed = (why: string): void => {
       reject(new CommandLaunchError('EIO', `cannot set up the console: stty ${why}`));
     };
-    const stty = spawn(findStty(), TERMINAL_MODES, { stdio: stdioFor(slaveFd, 'ignore') });
+    const stty = spawn(findStty(), [...TERMINAL_MODES], { stdio: stdioFor(slaveFd, 'ignore') });
     stty.once('error', (error) => {
       failed(error.message);
     });

@@ -1,21 +1,33 @@
 /**
- * A WinRS shell: the settings its commands share and the commands started in it.
+ * A WinRS shell: the settings its commands share, the commands started in it, and one process
+ * started ahead for its next command (standby-process.ts).
  */
 import { CommandProcess } from './command-process.js';
 import { FRESH_CONSOLES, type ConsoleSource } from './console-pool.js';
 import { CommandTable } from './command-table.js';
+import { StandbyProcess } from './standby-process.js';
 import type { CommandLaunch, ShellSettings } from './types.js';
 
 export class ShellSession {
   private readonly commands: CommandTable<CommandProcess>;
   private closing: Promise<void> | undefined;
+  /** The process started ahead for the next command line, or being started; undefined when none is. */
+  private standby: Promise<StandbyProcess | undefined> | undefined;
+  /**
+   * Whether the next command will want a console: as the last one did, and at first as pywinrm,
+   * winrs and Go's winrm ask (Ansible, which pipes its input, asks for pipes every time).
+   */
+  private nextWantsConsole = true;
 
+  /** `standby`: keep a process started ahead for the next command (off in tests of the plain start). */
   constructor(
     readonly id: string,
     readonly settings: ShellSettings,
     private readonly consoles: ConsoleSource = FRESH_CONSOLES,
+    private readonly keepsStandby = false,
   ) {
     this.commands = new CommandTable(id);
+    this.prepareStandby();
   }
 
   /** Commands whose exit code has not yet been handed out. */
@@ -32,7 +44,14 @@ export class ShellSession {
     if (this.isClosed()) throw new Error(`shell ${this.id} is closed`);
     const release = this.commands.reserve(commandId);
     try {
-      const command = await CommandProcess.start(commandId, launch, this.settings, this.consoles);
+      const command = (await this.fromStandby(commandId, launch)) ?? (await CommandProcess.start(commandId, launch, this.settings, this.consoles));
+      // The next standby starts once this command's exit code has gone out (or it is removed): a
+      // shell running a long command holds no second process, and the reply with the exit code
+      // does not wait for a fork of this process.
+      this.nextWantsConsole = launch.console === true;
+      command.onExitCodeReported = () => {
+        this.prepareStandby();
+      };
       if (this.isClosed()) {
         // The shell was closed while the process started: nobody may ever reach it, so end it here.
         await command.kill();
@@ -52,6 +71,7 @@ export class ShellSession {
   /** Kills the command's process group and forgets the command; unknown ids are ignored. */
   async removeCommand(id: string): Promise<void> {
     await this.commands.take(id)?.kill();
+    this.prepareStandby();
   }
 
   /** Kills every command's process group. Calling it again returns the same promise. */
@@ -61,6 +81,56 @@ export class ShellSession {
   }
 
   private async killAll(): Promise<void> {
+    const standby = this.standby;
+    this.standby = undefined;
+    // A standby still starting is ended once it has (see prepareStandby); nothing waits for that.
+    void standby?.then((process) => process?.discard());
     await Promise.all(this.commands.takeAll().map((command) => command.kill()));
+  }
+
+  /**
+   * Starts the standby after the current turn of the event loop: spawning forks this process
+   * synchronously, and the reply that is on its way (the shell's creation, a command's exit code)
+   * should not wait for that.
+   */
+  private prepareStandby(): void {
+    if (!this.keepsStandby || this.standby !== undefined || this.isClosed()) return;
+    const wantsConsole = this.nextWantsConsole;
+    const standby = new Promise<StandbyProcess | undefined>((resolve) => {
+      setImmediate(() => {
+        resolve(this.isClosed() ? undefined : StandbyProcess.start(this.settings, wantsConsole));
+      });
+    });
+    this.standby = standby;
+    // Closed while it started: killAll may have looked before it existed.
+    void standby.then((process) => {
+      if (this.isClosed()) process?.discard();
+    });
+  }
+
+  /**
+   * The command `launch` asks for, started by handing its line to the standby; undefined when the
+   * standby cannot run it (a direct start, a mapped argv, the other kind of stdin, a line sh
+   * cannot take), which then is ended or kept as fits.
+   */
+  private async fromStandby(commandId: string, launch: CommandLaunch): Promise<CommandProcess | undefined> {
+    if (this.standby === undefined || launch.argv !== undefined || launch.skipInterpreter) return undefined;
+    const commandLine = `${this.settings.commandPrelude ?? ''}${launch.commandLine}`;
+    // A NUL cannot cross as an argument: the usual start reports it (EINVAL).
+    if (commandLine.includes('\0')) return undefined;
+    const pending = this.standby;
+    this.standby = undefined;
+    const standby = await pending;
+    if (standby === undefined) return undefined;
+    if (!standby.isWaiting || standby.hasConsole !== (launch.console === true)) {
+      standby.discard();
+      return undefined;
+    }
+    try {
+      return CommandProcess.adopt(commandId, standby.pid, standby.hand(commandId, commandLine, this.settings), launch, this.settings);
+    } catch {
+      standby.discard();
+      return undefined;
+    }
   }
 }

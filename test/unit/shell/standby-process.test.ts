@@ -1,0 +1,166 @@
+/**
+ * A shell's process started ahead (shell/standby-process.ts): a command handed to it must be
+ * indistinguishable from one started the usual way, and no standby may outlive its shell.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { CommandLaunchError } from '../../../shell/errors.js';
+import { ShellSession } from '../../../shell/shell-session.js';
+import type { CommandLaunch, ShellSettings } from '../../../shell/types.js';
+import { drain, groupIsGone, processGroupOf, settings, viaShell, waitFor } from './helpers.js';
+
+const sessions: ShellSession[] = [];
+const directories: string[] = [];
+
+function session(overrides: Partial<ShellSettings> = {}): ShellSession {
+  const shell = new ShellSession(`S${sessions.length}`, settings(overrides), undefined, true);
+  sessions.push(shell);
+  return shell;
+}
+
+afterEach(async () => {
+  await Promise.all(sessions.splice(0).map((shell) => shell.close()));
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+/** This process's children that are standbys still waiting for a command line. */
+function waitingStandbys(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (Number(parent) === process.pid && state !== 'Z' && argv.includes('winrmd-standby')) pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
+}
+
+function consoleLaunch(commandLine: string): CommandLaunch {
+  return { ...viaShell(commandLine), console: true };
+}
+
+function pipeLaunch(commandLine: string): CommandLaunch {
+  return { ...viaShell(commandLine), console: false };
+}
+
+describe('a shell standby process', { timeout: 20_000 }, () => {
+  it('is started with the shell and runs the first command with a console', async () => {
+    const shell = session();
+    await waitFor(() => waitingStandbys().length === 1, 'the standby');
+    const [standby] = waitingStandbys();
+    const command = await shell.startCommand('c1', consoleLaunch('[ -t 0 ] && echo console; echo $$; pwd; printf "%s" "$WINRMD_TEST"'));
+    expect(command.pid).toBe(standby);
+    // It leads its own session and process group, as a freshly started console command does.
+    expect(processGroupOf(command.pid)).toBe(command.pid);
+    const result = await drain(command);
+    expect(result.stdout.toString().split('\n')).toEqual(['console', String(command.pid), tmpdir(), '']);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('gives the interpreter the exact command line: newlines, quotes, backslashes, spaces, prelude', async () => {
+    const shell = session({ environment: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', WINRMD_TEST: 'from the shell' }, commandPrelude: 'PRE=1; ' });
+    await waitFor(() => waitingStandbys().length === 1, 'the standby');
+    const line = 'printf "%s|" "$PRE" "$WINRMD_TEST" \'  two  spaces \' "back\\\\slash"\nprintf "second line\\n"\nexit 7\n';
+    const result = await drain(await shell.startCommand('c1', consoleLaunch(line)));
+    expect(result.stdout.toString()).toBe('1|from the shell|  two  spaces |back\\slash|second line\n');
+    expect(result.exitCode).toBe(7);
+  });
+
+  it('leaves no descriptor of its own to the command', async () => {
+    // The interpreter's own descriptors, by what they are: the pipe the line came on would be one
+    // more socket (libuv makes child pipes as socket pairs).
+    const listing = consoleLaunch('for f in /proc/$$/fd/*; do readlink "$f"; done | sed "s/:.*//" | sort | uniq -c');
+    const shell = session();
+    await waitFor(() => waitingStandbys().length === 1, 'the standby');
+    const fromStandby = await drain(await shell.startCommand('c1', listing));
+    // The same sockets as a command started the usual way (other descriptors vary with the consoles
+    // this process holds, covered by /dev/null, and what the test runner leaves open).
+    const usual = new ShellSession('plain', settings());
+    sessions.push(usual);
+    const fromSpawn = await drain(await usual.startCommand('c1', listing));
+    const sockets = (output: Buffer): string | undefined => /^\s*(\d+) socket$/m.exec(output.toString())?.[1];
+    expect(sockets(fromStandby.stdout)).toBe(sockets(fromSpawn.stdout));
+    expect(sockets(fromStandby.stdout)).toBe('2');
+  });
+
+  it('follows the kind of stdin the last command asked for, and starts the next only after the exit', async () => {
+    const shell = session();
+    await waitFor(() => waitingStandbys().length === 1, 'the standby');
+    const first = await shell.startCommand('c1', pipeLaunch('[ -t 0 ] || echo pipe; read x; echo "got $x"'));
+    // The console standby did not fit a pipe command: it is gone, and no other waits while c1 runs.
+    await waitFor(() => waitingStandbys().length === 0, 'the console standby to end');
+    await first.write(Buffer.from('input\n'));
+    first.endInput();
+    expect((await drain(first)).stdout.toString()).toBe('pipe\ngot input\n');
+    await waitFor(() => waitingStandbys().length === 1, 'a pipe standby');
+    const [standby] = waitingStandbys();
+    const second = await shell.startCommand('c2', pipeLaunch('[ -t 0 ] || echo pipe'));
+    expect(second.pid).toBe(standby);
+    expect((await drain(second)).stdout.toString()).toBe('pipe\n');
+  });
+
+  it('is not used for a direct start or a mapped argv, and stays for the next line', async () => {
+    const shell = session();
+    await waitFor(() => waitingStandbys().length === 1, 'the standby');
+    const [standby] = waitingStandbys();
+    const direct = await shell.startCommand('c1', { commandLine: 'echo direct', executable: 'echo', args: ['direct'], skipInterpreter: true, console: true });
+    expect(direct.pid).not.toBe(standby);
+    expect((await drain(direct)).stdout.toString()).toBe('direct\n');
+    const mapped = await shell.startCommand('c2', { ...consoleLaunch('ignored'), argv: ['/bin/echo', 'mapped'] });
+    expect(mapped.pid).not.toBe(standby);
+    expect((await drain(mapped)).stdout.toString()).toBe('mapped\n');
+    expect(waitingStandbys()).toContain(standby);
+  });
+
+  it('reports a line sh cannot take as the usual start does', async () => {
+    const shell = session();
+    await waitFor(() => waitingStandbys().length === 1, 'the standby');
+    const failure = await shell.startCommand('c1', consoleLaunch('echo a\0b')).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CommandLaunchError);
+    expect((failure as CommandLaunchError).code).toBe('EINVAL');
+  });
+
+  it('is replaced by the usual start when it was killed meanwhile', async () => {
+    const shell = session();
+    await waitFor(() => waitingStandbys().length === 1, 'the standby');
+    const [standby = 0] = waitingStandbys();
+    process.kill(standby, 'SIGKILL');
+    // Reaped, not only dead: until Node has reaped it, nothing tells it from a waiting one.
+    await waitFor(() => !existsSync(`/proc/${standby}`), 'the kill');
+    const command = await shell.startCommand('c1', consoleLaunch('echo fresh'));
+    expect(command.pid).not.toBe(standby);
+    expect((await drain(command)).stdout.toString()).toBe('fresh\n');
+  });
+
+  it('enters the memory cgroup before it waits', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'winrmd-standby-'));
+    directories.push(directory);
+    const procs = join(directory, 'cgroup.procs');
+    writeFileSync(procs, '');
+    session({ memoryCgroupProcs: procs });
+    await waitFor(() => waitingStandbys().length === 1 && readFileSync(procs, 'utf8') !== '', 'the standby in its cgroup');
+    expect(readFileSync(procs, 'utf8').trim()).toBe(String(waitingStandbys()[0]));
+  });
+
+  it('ends with its shell, and a shell closed while it starts leaves none behind', async () => {
+    const shell = session();
+    await waitFor(() => waitingStandbys().length === 1, 'the standby');
+    const [standby = 0] = waitingStandbys();
+    await shell.close();
+    await waitFor(() => groupIsGone(standby), 'the standby to end');
+
+    const quick = session();
+    await quick.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(waitingStandbys()).toEqual([]);
+  });
+});
