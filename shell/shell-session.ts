@@ -18,6 +18,7 @@ export class ShellSession {
    * winrs and Go's winrm ask (Ansible, which pipes its input, asks for pipes every time).
    */
   private nextWantsConsole = true;
+  private commandsStarted = 0;
 
   /** `standby`: keep a process started ahead for the next command (off in tests of the plain start). */
   constructor(
@@ -45,13 +46,17 @@ export class ShellSession {
     const release = this.commands.reserve(commandId);
     try {
       const command = (await this.fromStandby(commandId, launch)) ?? (await CommandProcess.start(commandId, launch, this.settings, this.consoles));
-      // The next standby starts once this command's exit code has gone out (or it is removed): a
-      // shell running a long command holds no second process, and the reply with the exit code
-      // does not wait for a fork of this process.
+      // The next standby starts once this command's exit code has gone out, and only in a shell that
+      // runs commands one after another: a shell running a long command holds no second process,
+      // the reply with the exit code does not wait for a fork of this process, and pywinrm's
+      // run_cmd (a shell for each command, deleted right after it) does not pay for one it never uses.
       this.nextWantsConsole = launch.console === true;
-      command.onExitCodeReported = () => {
-        this.prepareStandby();
-      };
+      this.commandsStarted += 1;
+      if (this.commandsStarted > 1) {
+        command.onExitCodeReported = () => {
+          this.prepareStandby();
+        };
+      }
       if (this.isClosed()) {
         // The shell was closed while the process started: nobody may ever reach it, so end it here.
         await command.kill();
@@ -71,7 +76,6 @@ export class ShellSession {
   /** Kills the command's process group and forgets the command; unknown ids are ignored. */
   async removeCommand(id: string): Promise<void> {
     await this.commands.take(id)?.kill();
-    this.prepareStandby();
   }
 
   /** Kills every command's process group. Calling it again returns the same promise. */

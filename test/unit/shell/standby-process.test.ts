@@ -92,7 +92,7 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
     expect(sockets(fromStandby.stdout)).toBe('2');
   });
 
-  it('follows the kind of stdin the last command asked for, and starts the next only after the exit', async () => {
+  it('follows the kind of stdin the last command asked for, from the second command on, after each exit', async () => {
     const shell = session();
     await waitFor(() => waitingStandbys().length === 1, 'the standby');
     const first = await shell.startCommand('c1', pipeLaunch('[ -t 0 ] || echo pipe; read x; echo "got $x"'));
@@ -101,11 +101,18 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
     await first.write(Buffer.from('input\n'));
     first.endInput();
     expect((await drain(first)).stdout.toString()).toBe('pipe\ngot input\n');
+    // One command so far: this may be a shell for one command (pywinrm's run_cmd), so none is started.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(waitingStandbys()).toEqual([]);
+    const second = await shell.startCommand('c2', pipeLaunch('sleep 0.2'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(waitingStandbys()).toEqual([]);
+    await drain(second);
     await waitFor(() => waitingStandbys().length === 1, 'a pipe standby');
     const [standby] = waitingStandbys();
-    const second = await shell.startCommand('c2', pipeLaunch('[ -t 0 ] || echo pipe'));
-    expect(second.pid).toBe(standby);
-    expect((await drain(second)).stdout.toString()).toBe('pipe\n');
+    const third = await shell.startCommand('c3', pipeLaunch('[ -t 0 ] || echo pipe'));
+    expect(third.pid).toBe(standby);
+    expect((await drain(third)).stdout.toString()).toBe('pipe\n');
   });
 
   it('is not used for a direct start or a mapped argv, and stays for the next line', async () => {
