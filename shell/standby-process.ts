@@ -16,14 +16,16 @@ import { memoryCgroupEntry, type CommandChild } from './command-process.js';
 import { ConsoleInput, TERMINAL_MODES, consoleSize, stdioWithExtraPipe } from './console-stdin.js';
 import { signalGroup } from './process-group.js';
 import { findProgram } from './program-lookup.js';
-import { findStty } from './system-programs.js';
+import { findSetsid, findStty } from './system-programs.js';
 import type { ShellSettings } from './types.js';
 
 /**
  * What the waiting sh runs. $1 is the descriptor the command line arrives on; $2 the memory
- * cgroup's cgroup.procs or empty; $3 stty(1) for a console (its modes are set here, in the waiting
- * process, rather than by a run of stty forked from the host) or empty; the rest is the
- * interpreter's argv. The line is read a line at a time (`read` stops at each newline) and put back
+ * cgroup's cgroup.procs or empty; $3 stty(1) for a console, or empty; the rest is the interpreter's
+ * argv. A console's modes are set here, in the waiting process, rather than by a run of stty
+ * forked from the host; and SIGHUP is ignored here (an ignored signal stays ignored across exec,
+ * so the command and what it leaves running get it ignored, as ConsoleInput.wrap's env(1) does for a
+ * command started the usual way), which spares the console's chain of programs one exec. The line is read a line at a time (`read` stops at each newline) and put back
  * together; the host ends it with a newline and then closes the pipe. An empty pipe (the host went
  * away) ends the process.
  */
@@ -31,7 +33,7 @@ const WAITING_SHELL = '/bin/sh';
 
 const WAIT_SCRIPT = [
   `if [ -n "$2" ]; then ${memoryCgroupEntry('"$2"')}; fi`,
-  `if [ -n "$3" ]; then "$3" ${TERMINAL_MODES.join(' ')} || exit 124; fi`,
+  `if [ -n "$3" ]; then trap '' HUP; "$3" ${TERMINAL_MODES.join(' ')} || exit 124; fi`,
   'IFS= read -r line <&"$1" || exit 125',
   'while IFS= read -r more <&"$1"; do line="$line',
   '$more"; done',
@@ -65,7 +67,8 @@ export class StandbyProcess {
       if (withConsole) console = ConsoleInput.openWithKernelModes('(standby)', consoleSize(settings.environment));
       const { stdio, extraFd } = stdioWithExtraPipe(console?.stdin ?? 'pipe');
       const waiter = ['-c', WAIT_SCRIPT, 'winrmd-standby', String(extraFd), settings.memoryCgroupProcs ?? '', console === undefined ? '' : findStty(), entered, ...programArgs];
-      const target = console === undefined ? { file: WAITING_SHELL, args: waiter } : ConsoleInput.wrap(WAITING_SHELL, waiter);
+      // setsid(1) makes the console the session's controlling terminal, as in ConsoleInput.wrap.
+      const target = console === undefined ? { file: WAITING_SHELL, args: waiter } : { file: findSetsid(), args: ['--ctty', '--', WAITING_SHELL, ...waiter] };
       const child = spawn(target.file, target.args, {
         cwd: settings.workingDirectory,
         env: { ...settings.environment },

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CommandLaunchError } from '../../../shell/errors.js';
 import { ShellSession } from '../../../shell/shell-session.js';
 import type { CommandLaunch, ShellSettings } from '../../../shell/types.js';
-import { drain, groupIsGone, processGroupOf, settings, viaShell, waitFor } from './helpers.js';
+import { drain, groupIsGone, livingMembers, processGroupOf, settings, viaShell, waitFor } from './helpers.js';
 
 const sessions: ShellSession[] = [];
 const directories: string[] = [];
@@ -73,6 +73,27 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
     const result = await drain(await shell.startCommand('c1', consoleLaunch(line)));
     expect(result.stdout.toString()).toBe('1|from the shell|  two  spaces |back\\slash|second line\n');
     expect(result.exitCode).toBe(7);
+  });
+
+  it('sets its console up as a console command started the usual way: modes, and SIGHUP ignored', async () => {
+    const first = session();
+    await waitFor(() => waitingStandbys().length === 1, 'the standby');
+    const [standby] = waitingStandbys();
+    const od = await first.startCommand('c1', consoleLaunch('od -An -c | tr -s " "'));
+    expect(od.pid).toBe(standby);
+    // -icrnl: a carriage return stays one.
+    await od.write(Buffer.from('a\r\nb\n'));
+    od.endInput();
+    expect((await drain(od)).stdout.toString().trim()).toBe('a \\r \\n b \\n');
+
+    const second = session();
+    await waitFor(() => waitingStandbys().length === 1, 'the second standby');
+    const leaver = await second.startCommand('c1', consoleLaunch('sleep 100 >/dev/null 2>&1 & echo $!'));
+    const background = Number((await drain(leaver)).stdout.toString().trim());
+    // The kernel's hangup at the session leader's exit went to an ignored SIGHUP.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(livingMembers(leaver.pid)).toContain(background);
+    process.kill(background, 'SIGKILL');
   });
 
   it('leaves no descriptor of its own to the command', async () => {
