@@ -87,9 +87,7 @@ export class ShellSession {
   private async killAll(): Promise<void> {
     const standby = this.standby;
     this.standby = undefined;
-    // A standby still starting is ended once it has (see prepareStandby); nothing waits for that.
-    void standby?.then((process) => process?.discard());
-    await Promise.all(this.commands.takeAll().map((command) => command.kill()));
+    await Promise.all([...this.commands.takeAll().map((command) => command.kill()), standby?.then((process) => process?.discard())]);
   }
 
   /**
@@ -108,7 +106,7 @@ export class ShellSession {
     this.standby = standby;
     // Closed while it started: killAll may have looked before it existed.
     void standby.then((process) => {
-      if (this.isClosed()) process?.discard();
+      if (this.isClosed()) void process?.discard();
     });
   }
 
@@ -127,13 +125,13 @@ export class ShellSession {
     const standby = await pending;
     if (standby === undefined) return undefined;
     if (!standby.isWaiting || standby.hasConsole !== (launch.console === true)) {
-      standby.discard();
+      void standby.discard();
       return undefined;
     }
     try {
       return CommandProcess.adopt(commandId, standby.pid, standby.hand(commandId, commandLine, this.settings), launch, this.settings);
     } catch {
-      standby.discard();
+      void standby.discard();
       return undefined;
     }
   }

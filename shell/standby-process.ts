@@ -43,14 +43,25 @@ const WAIT_SCRIPT = [
 ].join('\n');
 
 export class StandbyProcess {
-  private discarded = false;
+  private discarding: Promise<void> | undefined;
+  private readonly exited: Promise<void>;
 
   private constructor(
     private readonly child: CommandChild,
     readonly pid: number,
     private readonly console: ConsoleInput | undefined,
     private readonly commandLinePipe: Writable,
-  ) {}
+  ) {
+    this.exited = new Promise((resolve) => {
+      if (!this.isWaiting) {
+        resolve();
+        return;
+      }
+      child.once('exit', () => {
+        resolve();
+      });
+    });
+  }
 
   /**
    * A process waiting for a command line for the interpreter, with a console or with pipes; undefined
@@ -120,10 +131,16 @@ export class StandbyProcess {
     return { child: this.child, input: this.console ?? new PipeInput(commandId, pipeOf(this.child)) };
   }
 
-  /** Ends the waiting process and frees its console; again, it does nothing. */
-  discard(): void {
-    if (this.discarded) return;
-    this.discarded = true;
+  /**
+   * Ends the waiting process and frees its console; resolves once it has exited, so that a shell's
+   * cgroup is empty when the shell is gone. Called again, it returns the same promise.
+   */
+  discard(): Promise<void> {
+    this.discarding ??= this.end();
+    return this.discarding;
+  }
+
+  private end(): Promise<void> {
     signalGroup(this.pid, 'SIGKILL');
     this.child.kill('SIGKILL');
     this.commandLinePipe.destroy();
@@ -131,6 +148,7 @@ export class StandbyProcess {
     this.child.stdout.destroy();
     this.child.stderr.destroy();
     this.console?.close();
+    return this.exited;
   }
 }
 

@@ -184,7 +184,8 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
     await waitFor(() => waitingStandbys().length === 1, 'the standby');
     const [standby = 0] = waitingStandbys();
     await shell.close();
-    await waitFor(() => groupIsGone(standby), 'the standby to end');
+    // Gone by the time close() resolves: the shell's cgroup is then empty.
+    expect(groupIsGone(standby)).toBe(true);
 
     const quick = session();
     await quick.close();
