@@ -19,6 +19,8 @@ export class ShellSession {
    */
   private nextWantsConsole = true;
   private commandsStarted = 0;
+  /** Standbys being ended (of the wrong kind, or unusable), for close() to wait for too. */
+  private readonly ending = new Set<Promise<void>>();
 
   /** `standby`: keep a process started ahead for the next command (off in tests of the plain start). */
   constructor(
@@ -87,7 +89,7 @@ export class ShellSession {
   private async killAll(): Promise<void> {
     const standby = this.standby;
     this.standby = undefined;
-    await Promise.all([...this.commands.takeAll().map((command) => command.kill()), standby?.then((process) => process?.discard())]);
+    await Promise.all([...this.commands.takeAll().map((command) => command.kill()), standby?.then((process) => process?.discard()), ...this.ending]);
   }
 
   /**
@@ -106,8 +108,15 @@ export class ShellSession {
     this.standby = standby;
     // Closed while it started: killAll may have looked before it existed.
     void standby.then((process) => {
-      if (this.isClosed()) void process?.discard();
+      if (this.isClosed() && process !== undefined) this.end(process);
     });
+  }
+
+  /** Ends a standby that will not be used, remembered until it has exited so that close() waits for it. */
+  private end(standby: StandbyProcess): void {
+    const ending = standby.discard();
+    this.ending.add(ending);
+    void ending.then(() => this.ending.delete(ending));
   }
 
   /**
@@ -118,20 +127,20 @@ export class ShellSession {
   private async fromStandby(commandId: string, launch: CommandLaunch): Promise<CommandProcess | undefined> {
     if (this.standby === undefined || launch.argv !== undefined || launch.skipInterpreter) return undefined;
     const commandLine = `${this.settings.commandPrelude ?? ''}${launch.commandLine}`;
-    // A NUL cannot cross as an argument: the usual start reports it (EINVAL).
-    if (commandLine.includes('\0')) return undefined;
+    // What the usual start refuses (a NUL: EINVAL; an argument too long: E2BIG) it reports itself.
+    if (!StandbyProcess.canTake(commandLine)) return undefined;
     const pending = this.standby;
     this.standby = undefined;
     const standby = await pending;
     if (standby === undefined) return undefined;
     if (!standby.isWaiting || standby.hasConsole !== (launch.console === true)) {
-      void standby.discard();
+      this.end(standby);
       return undefined;
     }
     try {
       return CommandProcess.adopt(commandId, standby.pid, standby.hand(commandId, commandLine, this.settings), launch, this.settings);
     } catch {
-      void standby.discard();
+      this.end(standby);
       return undefined;
     }
   }

@@ -8,7 +8,8 @@
  * session and process group, the shell's working directory, environment, console and cgroup.
  */
 import { spawn } from 'node:child_process';
-import type { Writable } from 'node:stream';
+import { realpathSync } from 'node:fs';
+import type { Duplex, Writable } from 'node:stream';
 
 import type { CommandInput } from './command-input.js';
 import { PipeInput } from './command-input.js';
@@ -20,27 +21,49 @@ import { findSetsid, findStty } from './system-programs.js';
 import type { ShellSettings } from './types.js';
 
 /**
- * What the waiting sh runs. $1 is the descriptor the command line arrives on; $2 the memory
- * cgroup's cgroup.procs or empty; $3 stty(1) for a console, or empty; the rest is the interpreter's
- * argv. A console's modes are set here, in the waiting process, rather than by a run of stty
- * forked from the host; and SIGHUP is ignored here (an ignored signal stays ignored across exec,
- * so the command and what it leaves running get it ignored, as ConsoleInput.wrap's env(1) does for a
- * command started the usual way), which spares the console's chain of programs one exec. The line is read a line at a time (`read` stops at each newline) and put back
- * together; the host ends it with a newline and then closes the pipe. An empty pipe (the host went
- * away) ends the process.
+ * What the waiting sh runs. $1 is the descriptor the command line arrives on (a socket pair, as
+ * libuv makes a child's pipes, so it also carries the "ready" byte back); $2 the memory cgroup's
+ * cgroup.procs or empty; $3 stty(1) for a console, or empty; the rest is the interpreter's argv.
+ *
+ * A console's modes are set here, in the waiting process, rather than by a run of stty forked from
+ * the host, and SIGHUP is ignored here (an ignored signal stays ignored across exec, so the command
+ * and what it leaves running have it ignored, as ConsoleInput.wrap's env(1) does for a command
+ * started the usual way); the chain of programs before a console command is one exec shorter.
+ * Only then does it say it is ready: input typed at a terminal before its modes are set would be
+ * taken with the kernel's defaults (a CR read as a newline).
+ *
+ * The line arrives followed by a line holding only "." and then the end of the pipe; `read` takes
+ * a line at a time, and the lines are put back together. A line cut short (the host went away while
+ * writing it) or an empty pipe ends the process instead of running what came.
  */
 const WAITING_SHELL = '/bin/sh';
 
 const WAIT_SCRIPT = [
   `if [ -n "$2" ]; then ${memoryCgroupEntry('"$2"')}; fi`,
   `if [ -n "$3" ]; then trap '' HUP; "$3" ${TERMINAL_MODES.join(' ')} || exit 124; fi`,
+  'printf r >&"$1" || exit 125',
   'IFS= read -r line <&"$1" || exit 125',
   'while IFS= read -r more <&"$1"; do line="$line',
   '$more"; done',
+  'case $line in *"',
+  '.") line=${line%??} ;; *) exit 125 ;; esac',
   'eval "exec $1<&-"',
   'shift 3',
   'exec "$@" "$line"',
 ].join('\n');
+
+/**
+ * Longer command lines are started the usual way: an argument near Linux's limit for one
+ * (MAX_ARG_STRLEN, 128 KiB) must fail as the usual start fails (E2BIG, a fault), not as an exit code
+ * from the waiting sh; and a line that long is not worth a saved millisecond.
+ */
+const MAX_COMMAND_LINE_BYTES = 32 * 1024;
+
+/** dash names descriptors with one digit only. */
+const HIGHEST_PIPE_FD = 9;
+
+/** A standby that has not said it is ready by then is given up (and the Command starts the usual way). */
+const READY_TIMEOUT_MS = 5_000;
 
 export class StandbyProcess {
   private discarding: Promise<void> | undefined;
@@ -50,7 +73,7 @@ export class StandbyProcess {
     private readonly child: CommandChild,
     readonly pid: number,
     private readonly console: ConsoleInput | undefined,
-    private readonly commandLinePipe: Writable,
+    private readonly commandLinePipe: Duplex,
   ) {
     this.exited = new Promise((resolve) => {
       if (!this.isWaiting) {
@@ -72,15 +95,24 @@ export class StandbyProcess {
     const [program, ...programArgs] = settings.interpreter;
     if (program === undefined || program === '') return undefined;
     let console: ConsoleInput | undefined;
+    let child: CommandChild | undefined;
     try {
-      // As CommandProcess.start: only a piped command in a cgroup needs its program looked up.
-      const entered = settings.memoryCgroupProcs === undefined || withConsole ? program : findProgram(program, settings.workingDirectory, settings.environment);
+      // The interpreter must be the waiting shell itself: then the environment it gets from the
+      // waiting sh is exactly what it would have got from the host (sh drops names that are not
+      // identifiers and sets PPID, OPTIND and PWD, the same when it starts either way), and what
+      // cannot be started fails the usual way, as a fault, not as an exit code from the waiting sh.
+      const entered = findProgram(program, settings.workingDirectory, settings.environment);
+      if (realpathSync(entered) !== realpathSync(WAITING_SHELL)) return undefined;
       if (withConsole) console = ConsoleInput.openWithKernelModes('(standby)', consoleSize(settings.environment));
       const { stdio, extraFd } = stdioWithExtraPipe(console?.stdin ?? 'pipe');
+      if (extraFd > HIGHEST_PIPE_FD) {
+        console?.close();
+        return undefined;
+      }
       const waiter = ['-c', WAIT_SCRIPT, 'winrmd-standby', String(extraFd), settings.memoryCgroupProcs ?? '', console === undefined ? '' : findStty(), entered, ...programArgs];
       // setsid(1) makes the console the session's controlling terminal, as in ConsoleInput.wrap.
       const target = console === undefined ? { file: WAITING_SHELL, args: waiter } : { file: findSetsid(), args: ['--ctty', '--', WAITING_SHELL, ...waiter] };
-      const child = spawn(target.file, target.args, {
+      child = spawn(target.file, target.args, {
         cwd: settings.workingDirectory,
         env: { ...settings.environment },
         stdio,
@@ -90,26 +122,23 @@ export class StandbyProcess {
       child.on('error', ignore);
       child.stdout.on('error', ignore);
       child.stderr.on('error', ignore);
-      const commandLinePipe = child.stdio[extraFd] as Writable | null;
+      const commandLinePipe = child.stdio[extraFd] as Duplex | null;
       if (commandLinePipe === null) throw new Error('no pipe for the command line');
       commandLinePipe.on('error', ignore);
-      const started = await new Promise<boolean>((resolve) => {
-        child.once('spawn', () => {
-          resolve(true);
-        });
-        child.once('error', () => {
-          resolve(false);
-        });
-      });
-      if (!started || child.pid === undefined) {
-        console?.close();
-        return undefined;
-      }
-      return new StandbyProcess(child, child.pid, console, commandLinePipe);
+      const pid = child.pid;
+      if (!(await isReady(child, commandLinePipe)) || pid === undefined) throw new Error('the standby did not become ready');
+      return new StandbyProcess(child, pid, console, commandLinePipe);
     } catch {
+      if (child?.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+      child?.kill('SIGKILL');
       console?.close();
       return undefined;
     }
+  }
+
+  /** Whether `commandLine` can be handed to a standby (see MAX_COMMAND_LINE_BYTES; a NUL cannot cross as an argument). */
+  static canTake(commandLine: string): boolean {
+    return !commandLine.includes('\0') && Buffer.byteLength(commandLine) <= MAX_COMMAND_LINE_BYTES;
   }
 
   get hasConsole(): boolean {
@@ -127,7 +156,7 @@ export class StandbyProcess {
    */
   hand(commandId: string, commandLine: string, settings: ShellSettings): { child: CommandChild; input: CommandInput } {
     this.console?.assign(commandId, consoleSize(settings.environment));
-    this.commandLinePipe.end(`${commandLine}\n`);
+    this.commandLinePipe.end(`${commandLine}\n.\n`);
     return { child: this.child, input: this.console ?? new PipeInput(commandId, pipeOf(this.child)) };
   }
 
@@ -150,6 +179,30 @@ export class StandbyProcess {
     this.console?.close();
     return this.exited;
   }
+}
+
+/** Resolves true once the waiting sh has written its "ready" byte; false if it ends or takes too long. */
+function isReady(child: CommandChild, pipe: Duplex): Promise<boolean> {
+  return new Promise((resolve) => {
+    const finish = (ready: boolean): void => {
+      clearTimeout(timer);
+      pipe.off('data', onData);
+      pipe.off('close', onEnd);
+      child.off('error', onEnd);
+      pipe.pause();
+      resolve(ready);
+    };
+    const onData = (): void => {
+      finish(true);
+    };
+    const onEnd = (): void => {
+      finish(false);
+    };
+    const timer = setTimeout(onEnd, READY_TIMEOUT_MS);
+    pipe.on('data', onData);
+    pipe.once('close', onEnd);
+    child.once('error', onEnd);
+  });
 }
 
 function pipeOf(child: CommandChild): Writable {

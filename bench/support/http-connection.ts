@@ -67,7 +67,12 @@ export class KeepAliveConnection {
     this.#socket.on('data', (data: Buffer) => {
       this.#chunks.push(data);
       this.#bytes += data.length;
-      this.#takeReply();
+      try {
+        this.#takeReply();
+      } catch (error) {
+        // A reply this client cannot read fails the request (and the connection), not the process.
+        this.#socket.destroy(error instanceof Error ? error : new Error(String(error)));
+      }
     });
     this.#socket.on('error', (error) => {
       this.#fail(error);
@@ -188,9 +193,11 @@ function unchunk(received: Buffer, start: number): { body: Buffer; end: number }
     if (!Number.isInteger(size)) throw new Error('a malformed chunk size');
     const dataStart = lineEnd + CRLF.length;
     if (size === 0) {
-      const trailerEnd = received.indexOf(CRLF, dataStart);
-      if (trailerEnd < 0) return undefined;
-      return { body: Buffer.concat(parts), end: trailerEnd + CRLF.length };
+      // Trailer fields, if any, end with an empty line, as the head does.
+      if (received.length < dataStart + CRLF.length) return undefined;
+      const end = received.subarray(dataStart, dataStart + CRLF.length).equals(CRLF) ? dataStart + CRLF.length : received.indexOf(HEADER_END, dataStart) + HEADER_END.length;
+      if (end < HEADER_END.length) return undefined;
+      return { body: Buffer.concat(parts), end };
     }
     if (received.length < dataStart + size + CRLF.length) return undefined;
     parts.push(received.subarray(dataStart, dataStart + size));

@@ -64,6 +64,8 @@ describe('KeepAliveConnection', () => {
     const port = await serve([
       ['HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Negotiate\r\nWWW-Authenticate: Basic realm="WSMAN"\r\nContent-Length: 0\r\n\r\n'],
       ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel', 'lo\r\n6\r\n world\r\n0\r\n\r\n'],
+      ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Trailer: 1\r\n', '\r\n'],
+      ['HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext'],
     ]);
     const connection = connect(port);
     const first = await connection.post(Buffer.alloc(0), {});
@@ -72,6 +74,9 @@ describe('KeepAliveConnection', () => {
     expect(first.body.length).toBe(0);
     const second = await connection.post(Buffer.from('again'), {});
     expect(second.body.toString()).toBe('hello world');
+    // A trailer field is read past, so the next reply starts where it should.
+    expect((await connection.post(Buffer.from('3'), {})).body.toString()).toBe('abc');
+    expect((await connection.post(Buffer.from('4'), {})).body.toString()).toBe('next');
   });
 
   it('fails the waiting request and every later one once the socket has gone', async () => {

@@ -96,6 +96,34 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
     process.kill(background, 'SIGKILL');
   });
 
+  it('keeps a CR typed into a console right after the shell was created', async () => {
+    // The Command arrives while the standby is still starting: the input must still meet the
+    // terminal's modes (-icrnl keeps a CR), not the kernel's defaults. (The standby is taken only
+    // once it has set them; the race this guards against is narrow, so this may pass without that.)
+    const shell = session();
+    const od = await shell.startCommand('c1', consoleLaunch('od -An -c | tr -s " "'));
+    await od.write(Buffer.from('a\r\nb\n'));
+    od.endInput();
+    expect((await drain(od)).stdout.toString().trim()).toBe('a \\r \\n b \\n');
+  });
+
+  it('is not used for a command line too long for one argument, which starts the usual way', async () => {
+    const shell = session();
+    await waitFor(() => waitingStandbys().length === 1, 'the standby');
+    const [standby] = waitingStandbys();
+    const long = await shell.startCommand('c1', consoleLaunch(`: ${'x'.repeat(40_000)}; echo long`));
+    expect(long.pid).not.toBe(standby);
+    expect((await drain(long)).stdout.toString()).toBe('long\n');
+    expect(waitingStandbys()).toContain(standby);
+  });
+
+  it('is kept only for an interpreter that is the waiting shell itself', async () => {
+    const shell = session({ interpreter: ['/bin/bash', '-c'] });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(waitingStandbys()).toEqual([]);
+    expect((await drain(await shell.startCommand('c1', consoleLaunch('echo "$BASH_VERSION" | cut -c1')))).stdout.toString()).toMatch(/^\d\n$/);
+  });
+
   it('leaves no descriptor of its own to the command', async () => {
     // The interpreter's own descriptors, by what they are: the pipe the line came on would be one
     // more socket (libuv makes child pipes as socket pairs).
