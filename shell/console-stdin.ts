@@ -156,6 +156,21 @@ export class ConsoleInput implements CommandInput {
     resizePseudoTerminal(this.terminal, size);
   }
 
+  /**
+   * Input (and EOF, and Ctrl+C as a character) written from now on waits for `ready`: a standby
+   * sets its terminal's modes itself (standby-process.ts), and the line discipline applies them to
+   * input as it arrives, so input written before would be taken with the kernel's defaults.
+   */
+  holdInputUntil(ready: Promise<unknown>): void {
+    this.queue = this.queue.then(
+      () => ready,
+      () => ready,
+    ).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
   /** The descriptor to give the command as fd 0. */
   get stdin(): number {
     if (this.slaveFd === undefined) throw new Error('console already closed');

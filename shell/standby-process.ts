@@ -62,7 +62,7 @@ const MAX_COMMAND_LINE_BYTES = 32 * 1024;
 /** dash names descriptors with one digit only. */
 const HIGHEST_PIPE_FD = 9;
 
-/** A standby that has not said it is ready by then is given up (and the Command starts the usual way). */
+/** Console input waits this long at most for a standby to say it is ready (it then exits anyway). */
 const READY_TIMEOUT_MS = 5_000;
 
 export class StandbyProcess {
@@ -74,6 +74,8 @@ export class StandbyProcess {
     readonly pid: number,
     private readonly console: ConsoleInput | undefined,
     private readonly commandLinePipe: Duplex,
+    /** Settles once the waiting sh has set itself up (its console's modes included). */
+    private readonly ready: Promise<boolean>,
   ) {
     this.exited = new Promise((resolve) => {
       if (!this.isWaiting) {
@@ -125,9 +127,17 @@ export class StandbyProcess {
       const commandLinePipe = child.stdio[extraFd] as Duplex | null;
       if (commandLinePipe === null) throw new Error('no pipe for the command line');
       commandLinePipe.on('error', ignore);
-      const pid = child.pid;
-      if (!(await isReady(child, commandLinePipe)) || pid === undefined) throw new Error('the standby did not become ready');
-      return new StandbyProcess(child, pid, console, commandLinePipe);
+      const ready = isReady(child, commandLinePipe);
+      const started = await new Promise<boolean>((resolve) => {
+        child?.once('spawn', () => {
+          resolve(true);
+        });
+        child?.once('error', () => {
+          resolve(false);
+        });
+      });
+      if (!started || child.pid === undefined) throw new Error('the standby did not start');
+      return new StandbyProcess(child, child.pid, console, commandLinePipe, ready);
     } catch {
       if (child?.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
       child?.kill('SIGKILL');
@@ -156,6 +166,9 @@ export class StandbyProcess {
    */
   hand(commandId: string, commandLine: string, settings: ShellSettings): { child: CommandChild; input: CommandInput } {
     this.console?.assign(commandId, consoleSize(settings.environment));
+    // The line may go at once (the waiting sh reads it once it is set up), but console input must
+    // wait until the terminal's modes are set. A standby that fails to set up exits (124, 126).
+    this.console?.holdInputUntil(this.ready);
     this.commandLinePipe.end(`${commandLine}\n.\n`);
     return { child: this.child, input: this.console ?? new PipeInput(commandId, pipeOf(this.child)) };
   }
@@ -181,7 +194,7 @@ export class StandbyProcess {
   }
 }
 
-/** Resolves true once the waiting sh has written its "ready" byte; false if it ends or takes too long. */
+/** Resolves true once the waiting sh has written its "ready" byte; false if it ends first or takes too long. */
 function isReady(child: CommandChild, pipe: Duplex): Promise<boolean> {
   return new Promise((resolve) => {
     const finish = (ready: boolean): void => {
@@ -199,6 +212,7 @@ function isReady(child: CommandChild, pipe: Duplex): Promise<boolean> {
       finish(false);
     };
     const timer = setTimeout(onEnd, READY_TIMEOUT_MS);
+    timer.unref();
     pipe.on('data', onData);
     pipe.once('close', onEnd);
     child.once('error', onEnd);
