@@ -36,8 +36,7 @@ export class CommandProcess {
   private killed = false;
   /** Re-checks the one waiting Receive; set only while a Receive waits. */
   private waiter: (() => void) | undefined;
-  /** Settles once the process has exited. */
-  readonly exited: Promise<void>;
+  private readonly exited: Promise<void>;
   /** Called each time a Receive hands out the exit code (see ShellSession's standby). */
   onExitCodeReported: (() => void) | undefined;
 
@@ -81,7 +80,7 @@ export class CommandProcess {
     }
     const [program, ...programArgs] =
       launch.argv ??
-      (launch.skipInterpreter ? [launch.executable, ...launch.args] : [...settings.interpreter, `${settings.commandPrelude ?? ''}${launch.commandLine}`]);
+      (launch.skipInterpreter ? [launch.executable, ...launch.args] : [...settings.interpreter, interpreterLine(launch, settings)]);
     if (program === undefined || program === '') throw new CommandLaunchError('EINVAL', 'no program to start');
     // In a console, setsid(1) already execs the program, so a missing one is exit code 127 there
     // with or without a cgroup; only a piped command needs the lookup to keep its launch fault.
@@ -182,9 +181,10 @@ export class CommandProcess {
 
   /**
    * Waits for something to report on `streams` (data, an end not yet reported, or the exit code;
-   * ends alone wait a little for the exit, see isReadyFor) or for `abort`, then takes at most `maxBytes` bytes (each switch between streams charged
-   * `runOverheadBytes`, see OutputBuffer.take). Once the exit code has been handed out,
-   * every later call returns it again at once.
+   * ends alone wait a little for the exit, see isReadyFor) or for `abort`, then takes at most
+   * `maxBytes` bytes (each switch between streams charged `runOverheadBytes`, see
+   * OutputBuffer.take). Once the exit code has been handed out, every later call returns it again
+   * at once.
    */
   receive(
     streams: ReadonlySet<OutputStreamName>,
@@ -303,6 +303,11 @@ export class CommandProcess {
   private wake(): void {
     this.waiter?.();
   }
+}
+
+/** The line the interpreter runs for `launch`: the shell's prelude (its login profile), then the command line. */
+export function interpreterLine(launch: CommandLaunch, settings: ShellSettings): string {
+  return `${settings.commandPrelude ?? ''}${launch.commandLine}`;
 }
 
 function pipeOf(child: CommandChild): Writable {

@@ -162,13 +162,8 @@ export class ConsoleInput implements CommandInput {
    * input as it arrives, so input written before would be taken with the kernel's defaults.
    */
   holdInputUntil(ready: Promise<unknown>): void {
-    this.queue = this.queue.then(
-      () => ready,
-      () => ready,
-    ).then(
-      () => undefined,
-      () => undefined,
-    );
+    // The queue never rejects (enqueue keeps only its settled state); `ready` might.
+    this.queue = this.queue.then(() => ready).then(ignoreResult, ignoreResult);
   }
 
   /** The descriptor to give the command as fd 0. */
@@ -319,4 +314,8 @@ function writeSome(fd: number, data: Buffer, offset: number): Promise<number> {
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function ignoreResult(): void {
+  // The write queue waits for a promise's settling, not for its value.
 }

@@ -2,7 +2,7 @@
  * A WinRS shell: the settings its commands share, the commands started in it, and one process
  * started ahead for its next command (standby-process.ts).
  */
-import { CommandProcess } from './command-process.js';
+import { CommandProcess, interpreterLine } from './command-process.js';
 import { FRESH_CONSOLES, type ConsoleSource } from './console-pool.js';
 import { CommandTable } from './command-table.js';
 import { StandbyProcess } from './standby-process.js';
@@ -126,7 +126,7 @@ export class ShellSession {
    */
   private async fromStandby(commandId: string, launch: CommandLaunch): Promise<CommandProcess | undefined> {
     if (this.standby === undefined || launch.argv !== undefined || launch.skipInterpreter) return undefined;
-    const commandLine = `${this.settings.commandPrelude ?? ''}${launch.commandLine}`;
+    const commandLine = interpreterLine(launch, this.settings);
     // What the usual start refuses (a NUL: EINVAL; an argument too long: E2BIG) it reports itself.
     if (!StandbyProcess.canTake(commandLine)) return undefined;
     const pending = this.standby;

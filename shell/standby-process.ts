@@ -59,6 +59,14 @@ const WAIT_SCRIPT = [
  */
 const MAX_COMMAND_LINE_BYTES = 32 * 1024;
 
+/** The file /bin/sh is, looked up once: a standby starts after every command of a busy shell. */
+let waitingShellRealPath: string | undefined;
+
+function waitingShellFile(): string {
+  waitingShellRealPath ??= realpathSync(WAITING_SHELL);
+  return waitingShellRealPath;
+}
+
 /** dash names descriptors with one digit only. */
 const HIGHEST_PIPE_FD = 9;
 
@@ -104,13 +112,10 @@ export class StandbyProcess {
       // identifiers and sets PPID, OPTIND and PWD, the same when it starts either way), and what
       // cannot be started fails the usual way, as a fault, not as an exit code from the waiting sh.
       const entered = findProgram(program, settings.workingDirectory, settings.environment);
-      if (realpathSync(entered) !== realpathSync(WAITING_SHELL)) return undefined;
+      if (realpathSync(entered) !== waitingShellFile()) return undefined;
       if (withConsole) console = ConsoleInput.openWithKernelModes('(standby)', consoleSize(settings.environment));
       const { stdio, extraFd } = stdioWithExtraPipe(console?.stdin ?? 'pipe');
-      if (extraFd > HIGHEST_PIPE_FD) {
-        console?.close();
-        return undefined;
-      }
+      if (extraFd > HIGHEST_PIPE_FD) throw new Error(`descriptor ${extraFd} is beyond what sh can name`);
       const waiter = ['-c', WAIT_SCRIPT, 'winrmd-standby', String(extraFd), settings.memoryCgroupProcs ?? '', console === undefined ? '' : findStty(), entered, ...programArgs];
       // setsid(1) makes the console the session's controlling terminal, as in ConsoleInput.wrap.
       const target = console === undefined ? { file: WAITING_SHELL, args: waiter } : { file: findSetsid(), args: ['--ctty', '--', WAITING_SHELL, ...waiter] };

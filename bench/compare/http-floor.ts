@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { generate } from 'selfsigned';
 import { ReplyText } from '../../protocol/xml/reply-text.js';
+import { base64DecodedLength } from '../support/winrs-driver.js';
 
 const PAYLOAD_BYTES = 384_000;
 const WARMUP = 20;
@@ -35,7 +36,7 @@ async function client(transport: Transport, port: number, exchanges: number): Pr
           const reply = Buffer.concat(chunks);
           const start = reply.indexOf('<b>') + 3;
           const end = reply.indexOf('</b>', start);
-          const decoded = ((end - start) / 4) * 3 - (reply[end - 1] === 0x3d ? 1 : 0) - (reply[end - 2] === 0x3d ? 1 : 0);
+          const decoded = base64DecodedLength(reply, start, end);
           if (decoded !== PAYLOAD_BYTES) reject(new Error(`reply carried ${decoded} bytes`));
           else resolve();
         });

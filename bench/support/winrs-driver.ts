@@ -128,7 +128,7 @@ const STREAM_TAG = /^<(?:[\w-]+:)?Stream\b([^>]*)>$/;
 const EQUALS = 0x3d;
 
 /** The size of what a run of base64 (no white space, as servers send it) decodes to. */
-function base64DecodedLength(body: Buffer, start: number, end: number): number {
+export function base64DecodedLength(body: Buffer, start: number, end: number): number {
   const length = end - start;
   const padding = length === 0 ? 0 : (body[end - 1] === EQUALS ? 1 : 0) + (body[end - 2] === EQUALS ? 1 : 0);
   return (length / 4) * 3 - padding;

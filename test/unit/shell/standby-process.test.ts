@@ -44,6 +44,14 @@ function waitingStandbys(): number[] {
   return pids;
 }
 
+/** The pid of the one standby this process has, once it waits. */
+async function waitingStandby(): Promise<number> {
+  await waitFor(() => waitingStandbys().length === 1, 'a waiting standby');
+  const [pid] = waitingStandbys();
+  if (pid === undefined) throw new Error('the standby went away');
+  return pid;
+}
+
 function consoleLaunch(commandLine: string): CommandLaunch {
   return { ...viaShell(commandLine), console: true };
 }
@@ -55,8 +63,7 @@ function pipeLaunch(commandLine: string): CommandLaunch {
 describe('a shell standby process', { timeout: 20_000 }, () => {
   it('is started with the shell and runs the first command with a console', async () => {
     const shell = session();
-    await waitFor(() => waitingStandbys().length === 1, 'the standby');
-    const [standby] = waitingStandbys();
+    const standby = await waitingStandby();
     const command = await shell.startCommand('c1', consoleLaunch('[ -t 0 ] && echo console; echo $$; pwd; printf "%s" "$WINRMD_TEST"'));
     expect(command.pid).toBe(standby);
     // It leads its own session and process group, as a freshly started console command does.
@@ -68,7 +75,7 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
 
   it('gives the interpreter the exact command line: newlines, quotes, backslashes, spaces, prelude', async () => {
     const shell = session({ environment: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', WINRMD_TEST: 'from the shell' }, commandPrelude: 'PRE=1; ' });
-    await waitFor(() => waitingStandbys().length === 1, 'the standby');
+    await waitingStandby();
     const line = 'printf "%s|" "$PRE" "$WINRMD_TEST" \'  two  spaces \' "back\\\\slash"\nprintf "second line\\n"\nexit 7\n';
     const result = await drain(await shell.startCommand('c1', consoleLaunch(line)));
     expect(result.stdout.toString()).toBe('1|from the shell|  two  spaces |back\\slash|second line\n');
@@ -77,8 +84,7 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
 
   it('sets its console up as a console command started the usual way: modes, and SIGHUP ignored', async () => {
     const first = session();
-    await waitFor(() => waitingStandbys().length === 1, 'the standby');
-    const [standby] = waitingStandbys();
+    const standby = await waitingStandby();
     const od = await first.startCommand('c1', consoleLaunch('od -An -c | tr -s " "'));
     expect(od.pid).toBe(standby);
     // -icrnl: a carriage return stays one.
@@ -87,7 +93,7 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
     expect((await drain(od)).stdout.toString().trim()).toBe('a \\r \\n b \\n');
 
     const second = session();
-    await waitFor(() => waitingStandbys().length === 1, 'the second standby');
+    await waitingStandby();
     const leaver = await second.startCommand('c1', consoleLaunch('sleep 100 >/dev/null 2>&1 & echo $!'));
     const background = Number((await drain(leaver)).stdout.toString().trim());
     // The kernel's hangup at the session leader's exit went to an ignored SIGHUP.
@@ -109,8 +115,7 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
 
   it('is not used for a command line too long for one argument, which starts the usual way', async () => {
     const shell = session();
-    await waitFor(() => waitingStandbys().length === 1, 'the standby');
-    const [standby] = waitingStandbys();
+    const standby = await waitingStandby();
     const long = await shell.startCommand('c1', consoleLaunch(`: ${'x'.repeat(40_000)}; echo long`));
     expect(long.pid).not.toBe(standby);
     expect((await drain(long)).stdout.toString()).toBe('long\n');
@@ -129,7 +134,7 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
     // more socket (libuv makes child pipes as socket pairs).
     const listing = consoleLaunch('for f in /proc/$$/fd/*; do readlink "$f"; done | sed "s/:.*//" | sort | uniq -c');
     const shell = session();
-    await waitFor(() => waitingStandbys().length === 1, 'the standby');
+    await waitingStandby();
     const fromStandby = await drain(await shell.startCommand('c1', listing));
     // The same sockets as a command started the usual way (other descriptors vary with the consoles
     // this process holds, covered by /dev/null, and what the test runner leaves open).
@@ -143,7 +148,7 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
 
   it('follows the kind of stdin the last command asked for, from the second command on, after each exit', async () => {
     const shell = session();
-    await waitFor(() => waitingStandbys().length === 1, 'the standby');
+    await waitingStandby();
     const first = await shell.startCommand('c1', pipeLaunch('[ -t 0 ] || echo pipe; read x; echo "got $x"'));
     // The console standby did not fit a pipe command: it is gone, and no other waits while c1 runs.
     await waitFor(() => waitingStandbys().length === 0, 'the console standby to end');
@@ -157,8 +162,7 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(waitingStandbys()).toEqual([]);
     await drain(second);
-    await waitFor(() => waitingStandbys().length === 1, 'a pipe standby');
-    const [standby] = waitingStandbys();
+    const standby = await waitingStandby();
     const third = await shell.startCommand('c3', pipeLaunch('[ -t 0 ] || echo pipe'));
     expect(third.pid).toBe(standby);
     expect((await drain(third)).stdout.toString()).toBe('pipe\n');
@@ -166,8 +170,7 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
 
   it('is not used for a direct start or a mapped argv, and stays for the next line', async () => {
     const shell = session();
-    await waitFor(() => waitingStandbys().length === 1, 'the standby');
-    const [standby] = waitingStandbys();
+    const standby = await waitingStandby();
     const direct = await shell.startCommand('c1', { commandLine: 'echo direct', executable: 'echo', args: ['direct'], skipInterpreter: true, console: true });
     expect(direct.pid).not.toBe(standby);
     expect((await drain(direct)).stdout.toString()).toBe('direct\n');
@@ -179,7 +182,7 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
 
   it('reports a line sh cannot take as the usual start does', async () => {
     const shell = session();
-    await waitFor(() => waitingStandbys().length === 1, 'the standby');
+    await waitingStandby();
     const failure = await shell.startCommand('c1', consoleLaunch('echo a\0b')).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(CommandLaunchError);
     expect((failure as CommandLaunchError).code).toBe('EINVAL');
@@ -187,8 +190,7 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
 
   it('is replaced by the usual start when it was killed meanwhile', async () => {
     const shell = session();
-    await waitFor(() => waitingStandbys().length === 1, 'the standby');
-    const [standby = 0] = waitingStandbys();
+    const standby = await waitingStandby();
     process.kill(standby, 'SIGKILL');
     // Reaped, not only dead: until Node has reaped it, nothing tells it from a waiting one.
     await waitFor(() => !existsSync(`/proc/${standby}`), 'the kill');
@@ -209,8 +211,7 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
 
   it('ends with its shell, and a shell closed while it starts leaves none behind', async () => {
     const shell = session();
-    await waitFor(() => waitingStandbys().length === 1, 'the standby');
-    const [standby = 0] = waitingStandbys();
+    const standby = await waitingStandby();
     await shell.close();
     // Gone by the time close() resolves: the shell's cgroup is then empty.
     expect(groupIsGone(standby)).toBe(true);
