@@ -248,9 +248,10 @@ function sendSoap(reply: FastifyReply, status: number, xml: EnvelopeText, charse
     replyBuffers.giveBackWhenFinished(reply.raw, encoded.body);
     return reply.code(status).header('Content-Type', encoded.contentType).send(encoded.body);
   }
-  const framed = encryptReply(encoded.body, encoded.contentType, sealing.protocol, sealing.context);
-  // Sealing wrote the ciphertext into new memory: the plaintext is free now.
+  const framed = encryptReply(encoded.body, encoded.contentType, sealing.protocol, sealing.context, (size) => replyBuffers.take(size));
+  // Sealing wrote the ciphertext into new memory and the framing copied it: the plaintext is free now.
   replyBuffers.give(encoded.body);
+  replyBuffers.giveBackWhenFinished(reply.raw, framed.body);
   return reply.code(status).header('Content-Type', framed.contentType).send(framed.body);
 }
 

@@ -43,11 +43,22 @@ export function decryptRequest(body: Buffer, contentType: string, context: Secur
   });
   const first = parts[0];
   if (first === undefined) throw new MessageSecurityError('an encrypted body with no part');
-  return { soap: Buffer.concat(plaintexts), soapContentType: first.originalContentType, protocol: type.protocol };
+  const soap = plaintexts.length === 1 && plaintexts[0] !== undefined ? plaintexts[0] : Buffer.concat(plaintexts);
+  return { soap, soapContentType: first.originalContentType, protocol: type.protocol };
 }
 
-/** Seals a reply the way its request was sealed: same context, same protocol string. */
-export function encryptReply(soap: Buffer, soapContentType: string, protocol: string, context: SecurityContext): FramedBody {
+/**
+ * Seals a reply the way its request was sealed: same context, same protocol string. `allocate`
+ * gives the framed body's memory (see frameEncrypted).
+ */
+export function encryptReply(
+  soap: Buffer,
+  soapContentType: string,
+  protocol: string,
+  context: SecurityContext,
+  allocate?: (size: number) => Buffer,
+): FramedBody {
   const sealed = context.wrap(soap);
-  return frameEncrypted([{ protocol, originalContentType: soapContentType, originalLength: soap.length, header: sealed.header, data: sealed.data }]);
+  const part = { protocol, originalContentType: soapContentType, originalLength: soap.length, header: sealed.header, data: sealed.data };
+  return frameEncrypted([part], undefined, allocate);
 }

@@ -1,4 +1,6 @@
 import { MessageSecurityError, type WrappedMessage } from '../security-context.js';
+import { bufferOfPieces, piecesLength } from './crypto/byte-pieces.js';
+import { isPiecewise, type PiecewiseEncryptionType } from './crypto/enctype.js';
 import { type EncryptionType, ETYPE } from './crypto/index.js';
 import { buildMicToken, verifyMicToken } from './mic-token.js';
 import { KeyUsage, TOKEN_HEADER_LENGTH, TokenFlags, parseWrapHeader, sealWrapToken, unsealWrapToken } from './wrap-token.js';
@@ -67,7 +69,8 @@ export class KerberosSessionSecurity {
       plaintext,
     });
     const headerLength = TOKEN_HEADER_LENGTH + TOKEN_HEADER_LENGTH + enctype.checksumLength + CONFOUNDER_LENGTH;
-    return { header: token.subarray(0, headerLength), data: token.subarray(headerLength) };
+    // The data part lies within the ciphertext: a view of it, not a copy.
+    return { header: bufferOfPieces(token, 0, headerLength), data: bufferOfPieces(token, headerLength, piecesLength(token)) };
   }
 
   /**
@@ -76,9 +79,9 @@ export class KerberosSessionSecurity {
    */
   unwrap(message: WrappedMessage): Buffer {
     const enctype = this.#rfc4121Enctype();
-    const token = Buffer.concat([message.header, message.data]);
+    const token = [message.header, message.data];
     // Direction and key flags first (as MIT does): a reflected token fails for what it is.
-    this.#checkFlags(parseWrapHeader(token).flags);
+    this.#checkFlags(parseWrapHeader(bufferOfPieces(token, 0, Math.min(TOKEN_HEADER_LENGTH, piecesLength(token)))).flags);
     const { header, plaintext } = unsealWrapToken({ enctype, key: this.#keys.key, usage: KeyUsage.initiatorSeal, token });
     this.#checkSequence(header.sndSeq);
     return plaintext;
@@ -126,9 +129,9 @@ export class KerberosSessionSecurity {
     return seq;
   }
 
-  #rfc4121Enctype(): EncryptionType {
+  #rfc4121Enctype(): PiecewiseEncryptionType {
     const enctype = this.#keys.enctype;
-    if (!RFC4121_ETYPES.has(enctype.etype)) {
+    if (!RFC4121_ETYPES.has(enctype.etype) || !isPiecewise(enctype)) {
       throw new MessageSecurityError(`message protection with ${enctype.name} (RFC 4757 tokens) is not supported`);
     }
     return enctype;

@@ -1,5 +1,6 @@
 import { MessageSecurityError } from '../security-context.js';
-import type { EncryptionType } from './crypto/index.js';
+import { bufferOfPieces, piecesLength, rotatePiecesRight, slicePieces, type BytePieces } from './crypto/byte-pieces.js';
+import type { PiecewiseEncryptionType } from './crypto/enctype.js';
 
 /** TOK_ID of the per-message tokens [RFC 4121 §4.2.6]. */
 export const PerMessageTokId = { mic: 0x0404, wrap: 0x0504 } as const;
@@ -45,20 +46,8 @@ export function parseWrapHeader(token: Buffer): WrapHeader {
   return { flags: token[2] ?? 0, ec: token.readUInt16BE(4), rrc: token.readUInt16BE(6), sndSeq: token.readBigUInt64BE(8) };
 }
 
-/** Rotates right by `count` modulo the length [RFC 4121 §4.2.5]. */
-export function rotateRight(data: Buffer, count: number): Buffer {
-  if (data.length === 0) return data;
-  const shift = count % data.length;
-  return shift === 0 ? data : Buffer.concat([data.subarray(data.length - shift), data.subarray(0, data.length - shift)]);
-}
-
-export function rotateLeft(data: Buffer, count: number): Buffer {
-  if (data.length === 0) return data;
-  return rotateRight(data, data.length - (count % data.length));
-}
-
 export interface SealParams {
-  readonly enctype: EncryptionType;
+  readonly enctype: PiecewiseEncryptionType;
   readonly key: Buffer;
   readonly usage: number;
   readonly flags: number;
@@ -69,20 +58,22 @@ export interface SealParams {
 
 /**
  * A Wrap token with confidentiality and EC = 0 [RFC 4121 §4.2.4]:
- * `header(RRC) ‖ rotate_right(E(key, usage, plaintext ‖ header(RRC = 0)), RRC)`.
+ * `header(RRC) ‖ rotate_right(E(key, usage, plaintext ‖ header(RRC = 0)), RRC)`, as pieces whose
+ * concatenation is the token (byte-pieces.ts): the ciphertext is made once and never copied again.
  * EC stays 0 because the AES enctypes need no padding (CTS) and Windows and MIT both send 0.
  */
-export function sealWrapToken(params: SealParams): Buffer {
+export function sealWrapToken(params: SealParams): Uint8Array[] {
   const header = { flags: params.flags | TokenFlags.sealed, ec: 0, rrc: 0, sndSeq: params.sndSeq };
-  const encrypted = params.enctype.encrypt(params.key, params.usage, Buffer.concat([params.plaintext, encodeWrapHeader(header)]));
-  return Buffer.concat([encodeWrapHeader({ ...header, rrc: params.rrc }), rotateRight(encrypted, params.rrc)]);
+  const { ciphertext, mac } = params.enctype.encryptPieces(params.key, params.usage, [params.plaintext, encodeWrapHeader(header)]);
+  return [encodeWrapHeader({ ...header, rrc: params.rrc }), ...rotatePiecesRight([ciphertext, mac], params.rrc)];
 }
 
 export interface UnsealParams {
-  readonly enctype: EncryptionType;
+  readonly enctype: PiecewiseEncryptionType;
   readonly key: Buffer;
   readonly usage: number;
-  readonly token: Buffer;
+  /** The token, in pieces whose concatenation is the token (the MIME part's header and data). */
+  readonly token: BytePieces;
 }
 
 /**
@@ -93,14 +84,17 @@ export interface UnsealParams {
  * Throws MessageSecurityError on any failure.
  */
 export function unsealWrapToken(params: UnsealParams): { readonly header: WrapHeader; readonly plaintext: Buffer } {
-  const header = parseWrapHeader(params.token);
+  const length = piecesLength(params.token);
+  const header = parseWrapHeader(bufferOfPieces(params.token, 0, Math.min(TOKEN_HEADER_LENGTH, length)));
   if ((header.flags & TokenFlags.sealed) === 0) throw new MessageSecurityError('Kerberos wrap token is not sealed');
-  const rotated = params.token.subarray(TOKEN_HEADER_LENGTH);
-  if (rotated.length === 0) throw new MessageSecurityError('Kerberos wrap token has no encrypted data');
-  const rotations = [...new Set([(header.rrc + header.ec) % rotated.length, header.rrc % rotated.length])];
+  const rotated = slicePieces(params.token, TOKEN_HEADER_LENGTH, length);
+  const rotatedLength = length - TOKEN_HEADER_LENGTH;
+  if (rotatedLength === 0) throw new MessageSecurityError('Kerberos wrap token has no encrypted data');
+  const rotations = [...new Set([(header.rrc + header.ec) % rotatedLength, header.rrc % rotatedLength])];
   let decrypted: Buffer | undefined;
   for (const rotation of rotations) {
-    decrypted = tryDecrypt(params, rotateLeft(rotated, rotation));
+    // Undoing a left rotation by r is rotating right by length - r.
+    decrypted = tryDecrypt(params, rotatePiecesRight(rotated, rotatedLength - rotation), rotatedLength);
     if (decrypted !== undefined) break;
   }
   if (decrypted === undefined) throw new MessageSecurityError('Kerberos wrap token failed its integrity check');
@@ -111,12 +105,15 @@ export function unsealWrapToken(params: UnsealParams): { readonly header: WrapHe
   if (copy.flags !== header.flags || copy.ec !== header.ec || copy.sndSeq !== header.sndSeq) {
     throw new MessageSecurityError('Kerberos wrap token header was altered');
   }
-  return { header, plaintext: Buffer.from(decrypted.subarray(0, plaintextLength)) };
+  return { header, plaintext: decrypted.subarray(0, plaintextLength) };
 }
 
-function tryDecrypt(params: UnsealParams, ciphertext: Buffer): Buffer | undefined {
+/** E = ciphertext ‖ MAC in pieces; undefined when it does not verify (or is too short to). */
+function tryDecrypt(params: UnsealParams, encrypted: BytePieces, length: number): Buffer | undefined {
+  const macStart = length - params.enctype.checksumLength;
+  if (macStart < 0) return undefined;
   try {
-    return params.enctype.decrypt(params.key, params.usage, ciphertext);
+    return params.enctype.decryptPieces(params.key, params.usage, slicePieces(encrypted, 0, macStart), bufferOfPieces(encrypted, macStart, length));
   } catch {
     // KerberosCryptoError in practice; whatever it is, the token does not verify.
     return undefined;

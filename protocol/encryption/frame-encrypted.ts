@@ -24,8 +24,14 @@ const MAX_UINT32 = 0xffff_ffff;
  * that suffix and would otherwise hand a CRLF to the unsealer. Several parts make the body
  * `multipart/x-multi-encrypted` [MS-WSMV 2.2.9.1.3]. Throws RangeError for arguments no body can
  * carry (no parts, mixed protocols, line breaks or quotes in header text, impossible lengths).
+ * `allocate` gives the body's memory (the listener's reusable reply buffers); every byte of it is
+ * written.
  */
-export function frameEncrypted(parts: readonly EncryptedPart[], boundary: string = DEFAULT_BOUNDARY): FramedBody {
+export function frameEncrypted(
+  parts: readonly EncryptedPart[],
+  boundary: string = DEFAULT_BOUNDARY,
+  allocate: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size),
+): FramedBody {
   const first = parts[0];
   if (first === undefined) throw new RangeError('frameEncrypted needs at least one part');
   checkHeaderText('boundary', boundary);
@@ -51,8 +57,13 @@ export function frameEncrypted(parts: readonly EncryptedPart[], boundary: string
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`, 'latin1'));
   const mediaType = parts.length > 1 ? 'multipart/x-multi-encrypted' : 'multipart/encrypted';
+  let size = 0;
+  for (const chunk of chunks) size += chunk.length;
+  const body = allocate(size);
+  let offset = 0;
+  for (const chunk of chunks) offset += chunk.copy(body, offset);
   return {
-    body: Buffer.concat(chunks),
+    body,
     contentType: `${mediaType};protocol="${first.protocol}";boundary="${boundary}"`,
   };
 }

@@ -23,7 +23,7 @@ run_scenario() {
   shift
   state=/tmp/state-$scenario
   mkdir -p "$state"
-  WINRMD_USERS_FILE=$users "$@" node bin/winrmd serve --state-dir "$state" --bind 127.0.0.1 \
+  WINRMD_USERS_FILE=$users "$@" bin/winrmd serve --state-dir "$state" --bind 127.0.0.1 \
     --http-port 5985 --https-port 5986 --set Service.AllowUnencrypted=true \
     --set "Winrs.MaxMemoryPerShellMB=$limit_mb" >"/tmp/winrmd-$scenario.log" 2>&1 &
   server=$!

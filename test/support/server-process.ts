@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,6 +25,17 @@ function findRepoRoot(from: string): string {
 }
 /** WINRMD_TEST_BIN runs another executable script instead, e.g. to try the tests against a stub. */
 const WINRMD = process.env['WINRMD_TEST_BIN'] ?? join(REPO_ROOT, 'bin', 'winrmd');
+
+/**
+ * The options the script's first line gives node (`#!/usr/bin/env -S node OPTIONS`). The server is
+ * started with process.execPath, which skips that line; passing them keeps it running as users run
+ * it.
+ */
+export function shebangNodeOptions(script: string): string[] {
+  const first = readFileSync(script, 'utf8').split('\n', 1)[0] ?? '';
+  const match = /^#!\S*env -S node((?:\s+--\S+)*)\s*$/.exec(first);
+  return match?.[1]?.trim().split(/\s+/).filter((option) => option !== '') ?? [];
+}
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 5_000;
@@ -74,7 +85,7 @@ interface CliResult {
 
 function runCli(args: string[], stdin: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WINRMD, ...args], { cwd: REPO_ROOT, env, stdio: 'pipe' });
+    const child = spawn(process.execPath, [...shebangNodeOptions(WINRMD), WINRMD, ...args], { cwd: REPO_ROOT, env, stdio: 'pipe' });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -147,7 +158,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const args = ['serve', '--state-dir', stateDir, '--bind', '127.0.0.1', '--http-port', '0', '--https-port', '0', ...sets];
   const account = opts.serverAccount;
   if (account !== undefined) await chownTree(stateDir, account.uid, account.gid);
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), WINRMD, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], ...(account ?? {}) });
+  const child = spawn(process.execPath, [...shebangNodeOptions(WINRMD), ...(opts.nodeArgs ?? []), WINRMD, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], ...(account ?? {}) });
 
   const lines: string[] = [];
   const ports = new Map<string, number>();

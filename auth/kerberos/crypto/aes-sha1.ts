@@ -1,8 +1,9 @@
 import { createHmac, pbkdf2Sync } from 'node:crypto';
-import { AES_BLOCK, aesCtsDecrypt, aesCtsEncrypt } from './aes-cts.js';
+import { AES_BLOCK, aesCtsDecryptPieces, aesCtsEncryptPieces } from './aes-cts.js';
+import { piecesLength, type BytePieces } from './byte-pieces.js';
 import { confounderOf, integrityFailure, macEquals, requireKeyLength } from './common.js';
-import { aesDeriveKey, KEY_PURPOSE, usageConstant, type KeyPurpose } from './derive-key.js';
-import { KerberosCryptoError, type EncryptionType } from './enctype.js';
+import { aesDeriveKey, KEY_PURPOSE, memoizedUsageKey, usageConstant, type KeyPurpose } from './derive-key.js';
+import { KerberosCryptoError, type PiecewiseEncryptionType, type SplitCiphertext } from './enctype.js';
 
 /**
  * aes128-cts-hmac-sha1-96 (17) and aes256-cts-hmac-sha1-96 (18): RFC 3962 on top of the RFC 3961
@@ -15,7 +16,7 @@ import { KerberosCryptoError, type EncryptionType } from './enctype.js';
  */
 
 /** The AES-SHA1 enctypes can also make keys from passwords (RFC 3962 section 4). */
-export interface AesSha1EncryptionType extends EncryptionType {
+export interface AesSha1EncryptionType extends PiecewiseEncryptionType {
   /**
    * RFC 3962 4 string-to-key: tkey = PBKDF2-HMAC-SHA1(password, salt, iterations, keyLength),
    * key = DK(tkey, "kerberos"). `iterations` is the s2kparams value, 4096 by default. AD salts are
@@ -27,14 +28,34 @@ export interface AesSha1EncryptionType extends EncryptionType {
 const HMAC_LENGTH = 12; // HMAC-SHA1-96
 const KERBEROS = Buffer.from('kerberos', 'ascii');
 
-function hmacSha1_96(key: Buffer, data: Buffer): Buffer {
-  return createHmac('sha1', key).update(data).digest().subarray(0, HMAC_LENGTH);
+function hmacSha1_96(key: Buffer, data: BytePieces): Buffer {
+  const hmac = createHmac('sha1', key);
+  for (const piece of data) hmac.update(piece);
+  return hmac.digest().subarray(0, HMAC_LENGTH);
 }
 
 function makeAesSha1(etype: number, name: string, keyLength: number): AesSha1EncryptionType {
   const usageKey = (key: Buffer, usage: number, purpose: KeyPurpose): Buffer => {
     requireKeyLength(key, keyLength, name);
-    return aesDeriveKey(key, usageConstant(usage, purpose));
+    return memoizedUsageKey(key, usage, purpose, () => aesDeriveKey(key, usageConstant(usage, purpose)));
+  };
+
+  const encryptPieces = (key: Buffer, usage: number, plaintext: BytePieces, confounder?: Buffer): SplitCiphertext => {
+    const ke = usageKey(key, usage, KEY_PURPOSE.encryption);
+    const ki = usageKey(key, usage, KEY_PURPOSE.integrity);
+    const data = [confounderOf(AES_BLOCK, confounder), ...plaintext];
+    return { ciphertext: aesCtsEncryptPieces(ke, data), mac: hmacSha1_96(ki, data) };
+  };
+
+  const decryptPieces = (key: Buffer, usage: number, ciphertext: BytePieces, mac: Buffer): Buffer => {
+    if (piecesLength(ciphertext) < AES_BLOCK || mac.length !== HMAC_LENGTH) {
+      throw new KerberosCryptoError(`${name}: ciphertext is too short`);
+    }
+    const ke = usageKey(key, usage, KEY_PURPOSE.encryption);
+    const ki = usageKey(key, usage, KEY_PURPOSE.integrity);
+    const data = aesCtsDecryptPieces(ke, ciphertext);
+    if (!macEquals(hmacSha1_96(ki, [data]), mac)) throw integrityFailure(name);
+    return data.subarray(AES_BLOCK);
   };
 
   return {
@@ -42,28 +63,24 @@ function makeAesSha1(etype: number, name: string, keyLength: number): AesSha1Enc
     name,
     keyLength,
     checksumLength: HMAC_LENGTH,
+    encryptPieces,
+    decryptPieces,
 
     encrypt(key, usage, plaintext, confounder) {
-      const ke = usageKey(key, usage, KEY_PURPOSE.encryption);
-      const ki = usageKey(key, usage, KEY_PURPOSE.integrity);
-      const data = Buffer.concat([confounderOf(AES_BLOCK, confounder), plaintext]);
-      return Buffer.concat([aesCtsEncrypt(ke, data), hmacSha1_96(ki, data)]);
+      const { ciphertext, mac } = encryptPieces(key, usage, [plaintext], confounder);
+      return Buffer.concat([ciphertext, mac]);
     },
 
     decrypt(key, usage, ciphertext) {
       if (ciphertext.length < AES_BLOCK + HMAC_LENGTH) {
         throw new KerberosCryptoError(`${name}: ciphertext of ${ciphertext.length} bytes is too short`);
       }
-      const ke = usageKey(key, usage, KEY_PURPOSE.encryption);
-      const ki = usageKey(key, usage, KEY_PURPOSE.integrity);
       const split = ciphertext.length - HMAC_LENGTH;
-      const data = aesCtsDecrypt(ke, ciphertext.subarray(0, split));
-      if (!macEquals(hmacSha1_96(ki, data), ciphertext.subarray(split))) throw integrityFailure(name);
-      return data.subarray(AES_BLOCK);
+      return decryptPieces(key, usage, [ciphertext.subarray(0, split)], ciphertext.subarray(split));
     },
 
     checksum(key, usage, data) {
-      return hmacSha1_96(usageKey(key, usage, KEY_PURPOSE.checksum), data);
+      return hmacSha1_96(usageKey(key, usage, KEY_PURPOSE.checksum), [data]);
     },
 
     stringToKey(password, salt, iterations = 4096) {

@@ -1,8 +1,9 @@
 import { createHmac, pbkdf2Sync } from 'node:crypto';
-import { AES_BLOCK, aesCtsDecrypt, aesCtsEncrypt } from './aes-cts.js';
+import { AES_BLOCK, aesCtsDecryptPieces, aesCtsEncryptPieces } from './aes-cts.js';
+import { piecesLength, type BytePieces } from './byte-pieces.js';
 import { confounderOf, integrityFailure, macEquals, requireKeyLength } from './common.js';
-import { KEY_PURPOSE, usageConstant } from './derive-key.js';
-import { KerberosCryptoError, type EncryptionType } from './enctype.js';
+import { KEY_PURPOSE, memoizedUsageKey, usageConstant } from './derive-key.js';
+import { KerberosCryptoError, type PiecewiseEncryptionType, type SplitCiphertext } from './enctype.js';
 
 /**
  * aes128-cts-hmac-sha256-128 (19) and aes256-cts-hmac-sha384-192 (20), RFC 8009. Unlike RFC 3962
@@ -18,7 +19,7 @@ import { KerberosCryptoError, type EncryptionType } from './enctype.js';
  */
 
 /** RFC 8009 string-to-key ("Key Generation from Pass Phrases"): PBKDF2-HMAC-SHA2 and the KDF. */
-export interface AesSha2EncryptionType extends EncryptionType {
+export interface AesSha2EncryptionType extends PiecewiseEncryptionType {
   /** saltp = enctype name ‖ 0x00 ‖ salt; tkey = PBKDF2(password, saltp, iterations, keyLength);
    *  key = KDF-HMAC-SHA2(tkey, "kerberos", keyLength). `iterations` defaults to 32768. */
   stringToKey(password: string | Buffer, salt: string | Buffer, iterations?: number): Buffer;
@@ -48,13 +49,32 @@ export function kdfHmacSha2(hash: 'sha256' | 'sha384', key: Buffer, label: Buffe
 
 function makeAesSha2(params: Sha2Params): AesSha2EncryptionType {
   const { etype, name, hash, keyLength, macLength } = params;
-  const mac = (key: Buffer, data: Buffer): Buffer => createHmac(hash, key).update(data).digest().subarray(0, macLength);
+  const mac = (key: Buffer, data: BytePieces): Buffer => {
+    const hmac = createHmac(hash, key);
+    for (const piece of data) hmac.update(piece);
+    return hmac.digest().subarray(0, macLength);
+  };
   const ke = (key: Buffer, usage: number): Buffer => {
     requireKeyLength(key, keyLength, name);
-    return kdfHmacSha2(hash, key, usageConstant(usage, KEY_PURPOSE.encryption), keyLength);
+    return memoizedUsageKey(key, usage, KEY_PURPOSE.encryption, () => kdfHmacSha2(hash, key, usageConstant(usage, KEY_PURPOSE.encryption), keyLength));
   };
   const ki = (key: Buffer, usage: number): Buffer =>
-    kdfHmacSha2(hash, key, usageConstant(usage, KEY_PURPOSE.integrity), macLength);
+    memoizedUsageKey(key, usage, KEY_PURPOSE.integrity, () => kdfHmacSha2(hash, key, usageConstant(usage, KEY_PURPOSE.integrity), macLength));
+
+  const encryptPieces = (key: Buffer, usage: number, plaintext: BytePieces, confounder?: Buffer): SplitCiphertext => {
+    const encryptionKey = ke(key, usage);
+    const c = aesCtsEncryptPieces(encryptionKey, [confounderOf(AES_BLOCK, confounder), ...plaintext], ZERO_IV);
+    return { ciphertext: c, mac: mac(ki(key, usage), [ZERO_IV, c]) };
+  };
+
+  const decryptPieces = (key: Buffer, usage: number, ciphertext: BytePieces, received: Buffer): Buffer => {
+    const encryptionKey = ke(key, usage);
+    if (piecesLength(ciphertext) < AES_BLOCK || received.length !== macLength) {
+      throw new KerberosCryptoError(`${name}: ciphertext is too short`);
+    }
+    if (!macEquals(mac(ki(key, usage), [ZERO_IV, ...ciphertext]), received)) throw integrityFailure(name);
+    return aesCtsDecryptPieces(encryptionKey, ciphertext, ZERO_IV).subarray(AES_BLOCK);
+  };
 
   return {
     etype,
@@ -62,30 +82,26 @@ function makeAesSha2(params: Sha2Params): AesSha2EncryptionType {
     keyLength,
     checksumLength: macLength,
 
+    encryptPieces,
+    decryptPieces,
+
     encrypt(key, usage, plaintext, confounder) {
-      const encryptionKey = ke(key, usage);
-      const data = Buffer.concat([confounderOf(AES_BLOCK, confounder), plaintext]);
-      const c = aesCtsEncrypt(encryptionKey, data, ZERO_IV);
-      return Buffer.concat([c, mac(ki(key, usage), Buffer.concat([ZERO_IV, c]))]);
+      const { ciphertext, mac: check } = encryptPieces(key, usage, [plaintext], confounder);
+      return Buffer.concat([ciphertext, check]);
     },
 
     decrypt(key, usage, ciphertext) {
       if (ciphertext.length < AES_BLOCK + macLength) {
         throw new KerberosCryptoError(`${name}: ciphertext of ${ciphertext.length} bytes is too short`);
       }
-      const encryptionKey = ke(key, usage);
+      // Encrypt-then-MAC: decryptPieces verifies before touching the cipher.
       const split = ciphertext.length - macLength;
-      const c = ciphertext.subarray(0, split);
-      // Encrypt-then-MAC: verify before touching the cipher.
-      if (!macEquals(mac(ki(key, usage), Buffer.concat([ZERO_IV, c])), ciphertext.subarray(split))) {
-        throw integrityFailure(name);
-      }
-      return aesCtsDecrypt(encryptionKey, c, ZERO_IV).subarray(AES_BLOCK);
+      return decryptPieces(key, usage, [ciphertext.subarray(0, split)], ciphertext.subarray(split));
     },
 
     checksum(key, usage, data) {
       requireKeyLength(key, keyLength, name);
-      return mac(kdfHmacSha2(hash, key, usageConstant(usage, KEY_PURPOSE.checksum), macLength), data);
+      return mac(kdfHmacSha2(hash, key, usageConstant(usage, KEY_PURPOSE.checksum), macLength), [data]);
     },
 
     stringToKey(password, salt, iterations = 32768) {

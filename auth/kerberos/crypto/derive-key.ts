@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { AES_BLOCK, aesEncryptBlock } from './aes-cts.js';
 import { nfold } from './nfold.js';
 
@@ -55,4 +56,33 @@ export function deriveRandom(
  */
 export function aesDeriveKey(baseKey: Buffer, constant: Buffer): Buffer {
   return deriveRandom((block) => aesEncryptBlock(baseKey, block), AES_BLOCK, constant, baseKey.length);
+}
+
+interface DerivedKeys {
+  /** The base key's bytes when its keys were derived: a base key changed in place starts afresh. */
+  readonly base: Buffer;
+  readonly byConstant: Map<number, Buffer>;
+}
+
+/** Per base key object; entries go with their key. */
+const derivedKeys = new WeakMap<Buffer, DerivedKeys>();
+
+/**
+ * Ke, Ki or Kc of `baseKey` for `usage`, derived once per base key. A session seals every message
+ * with the same usage, and each derivation costs several block encryptions (or HMACs) and their
+ * cipher objects: two of them per message otherwise.
+ */
+export function memoizedUsageKey(baseKey: Buffer, usage: number, purpose: KeyPurpose, derive: () => Buffer): Buffer {
+  let entry = derivedKeys.get(baseKey);
+  if (entry === undefined || !(entry.base.length === baseKey.length && timingSafeEqual(entry.base, baseKey))) {
+    entry = { base: Buffer.from(baseKey), byConstant: new Map() };
+    derivedKeys.set(baseKey, entry);
+  }
+  const id = usage * 256 + purpose;
+  let key = entry.byConstant.get(id);
+  if (key === undefined) {
+    key = derive();
+    entry.byConstant.set(id, key);
+  }
+  return key;
 }

@@ -39,6 +39,20 @@ describe('frameEncrypted', () => {
     );
   });
 
+  it("writes into the caller's memory when given, every byte of it", () => {
+    const parts = [part(Buffer.alloc(16, 1), Buffer.from('sealed data')), part(Buffer.alloc(16, 2), Buffer.from('more'))];
+    const plain = frameEncrypted(parts);
+    const memory = Buffer.alloc(plain.body.length + 10, 0xee);
+    const sizes: number[] = [];
+    const { body } = frameEncrypted(parts, undefined, (size) => {
+      sizes.push(size);
+      return memory.subarray(0, size);
+    });
+    expect(sizes).toEqual([plain.body.length]);
+    expect(body.buffer).toBe(memory.buffer);
+    expect(body.equals(plain.body)).toBe(true);
+  });
+
   it('uses multipart/x-multi-encrypted for several parts, each with its own headers, one closing line', () => {
     const credssp = (data: string): EncryptedPart => ({
       protocol: ENCRYPTION_PROTOCOL.credssp,
