@@ -14,7 +14,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseListeningLine, REPO_ROOT } from '../support/server-process.js';
+import { parseListeningLine, REPO_ROOT, shebangNodeOptions } from '../support/server-process.js';
 
 const run = promisify(execFile);
 const WINRMD = join(REPO_ROOT, 'bin', 'winrmd');
@@ -130,7 +130,7 @@ export async function addLabUser(stateDir: string, name: string, password: strin
  * (the namespace is ours alone, so the real ports are free), and waits for both listeners.
  */
 export async function startLabServer(lab: Lab, stateDir: string, sets: string[]): Promise<LabServer> {
-  const args = ['netns', 'exec', lab.namespaces.server, process.execPath, WINRMD, 'serve', '--state-dir', stateDir, '--bind', SERVER_ADDRESS];
+  const args = ['netns', 'exec', lab.namespaces.server, process.execPath, ...shebangNodeOptions(WINRMD), WINRMD, 'serve', '--state-dir', stateDir, '--bind', SERVER_ADDRESS];
   // The lab's user has no Linux account: its shells run as the server's own (see README, Accounts).
   const allSets = ['Winrmd.RunAsServiceAccount=true', ...sets];
   const child: ChildProcess = spawn('ip', [...args, ...allSets.flatMap((set) => ['--set', set])], {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../support/client-env.js';
 import { onlyResult, runPywinrmSpec, stdoutText } from '../support/pywinrm-runner.js';
-import { REPO_ROOT, startServer, type RunningServer } from '../support/server-process.js';
+import { REPO_ROOT, shebangNodeOptions, startServer, type RunningServer } from '../support/server-process.js';
 
 const adminPassword = randomBytes(12).toString('base64url');
 const bobPassword = randomBytes(12).toString('base64url');
@@ -67,7 +67,8 @@ describe('WINRMD_ADMIN_PASSWORD_FILE and WINRMD_USERS_FILE', () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'winrmd-users-file-state-'));
     try {
       await writeFile(join(files, 'broken.yaml'), 'users:\n  - name: carol\n    password: x\n    group: Administrators\n');
-      const result = await runProcess(process.execPath, [join(REPO_ROOT, 'bin', 'winrmd'), 'serve', '--state-dir', stateDir, '--http-port', '0', '--https-port', '0'], {
+      const winrmd = join(REPO_ROOT, 'bin', 'winrmd');
+      const result = await runProcess(process.execPath, [...shebangNodeOptions(winrmd), winrmd, 'serve', '--state-dir', stateDir, '--http-port', '0', '--https-port', '0'], {
         env: { ...process.env, WINRMD_USERS_FILE: join(files, 'broken.yaml'), WINRMD_ADMIN_PASSWORD: 'unused' },
         timeoutMs: 30_000,
       });

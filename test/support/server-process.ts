@@ -33,7 +33,7 @@ const WINRMD = process.env['WINRMD_TEST_BIN'] ?? join(REPO_ROOT, 'bin', 'winrmd'
  */
 export function shebangNodeOptions(script: string): string[] {
   const first = readFileSync(script, 'utf8').split('\n', 1)[0] ?? '';
-  const match = /^#!\S*env -S node((?:\s+--\S+)*)\s*$/.exec(first);
+  const match = /^#!\S*env -S node(\s.*)?$/.exec(first);
   return match?.[1]?.trim().split(/\s+/).filter((option) => option !== '') ?? [];
 }
 

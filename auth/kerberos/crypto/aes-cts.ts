@@ -23,7 +23,7 @@ function algorithm(key: Buffer, mode: 'cbc' | 'ecb'): string {
  * The input of one CBC run is built here and used again: the cipher copies it into its output, so
  * it is free as soon as update() returns. Half a megabyte of fresh memory per sealed reply is what
  * drove the listener's garbage collection (bench/README.md, eighth run). Above the cap a run is
- * rare (MaxEnvelopeSize raised) and gets its own memory.
+ * rare (MaxEnvelopeSize raised) and gets its own memory. Encryption zeroes it after use.
  */
 const SCRATCH_CAP = 1024 * 1024;
 let scratch = Buffer.alloc(0);
@@ -85,6 +85,8 @@ export function aesCtsEncryptPieces(key: Buffer, plaintext: BytePieces, iv: Buff
   const padded = cbcInput(blocks * AES_BLOCK);
   padded.fill(0, copyPieces(plaintext, padded, 0));
   const c = cbc(true, key, iv, padded);
+  // The scratch held plaintext (an AP-REP's part carries the acceptor subkey): it keeps none.
+  padded.fill(0);
   if (blocks === 1) return c;
   const penultimate = (blocks - 2) * AES_BLOCK;
   const previous = Buffer.from(c.subarray(penultimate, penultimate + AES_BLOCK)); // C(n-1)

@@ -2,7 +2,7 @@ import { createHmac, pbkdf2Sync } from 'node:crypto';
 import { AES_BLOCK, aesCtsDecryptPieces, aesCtsEncryptPieces } from './aes-cts.js';
 import { piecesLength, type BytePieces } from './byte-pieces.js';
 import { confounderOf, integrityFailure, macEquals, requireKeyLength } from './common.js';
-import { aesDeriveKey, KEY_PURPOSE, memoizedUsageKey, usageConstant, type KeyPurpose } from './derive-key.js';
+import { aesDeriveKey, KEY_PURPOSE, UsageKeyCache, usageConstant, type KeyPurpose } from './derive-key.js';
 import { KerberosCryptoError, type PiecewiseEncryptionType, type SplitCiphertext } from './enctype.js';
 
 /**
@@ -35,9 +35,10 @@ function hmacSha1_96(key: Buffer, data: BytePieces): Buffer {
 }
 
 function makeAesSha1(etype: number, name: string, keyLength: number): AesSha1EncryptionType {
+  const derived = new UsageKeyCache();
   const usageKey = (key: Buffer, usage: number, purpose: KeyPurpose): Buffer => {
     requireKeyLength(key, keyLength, name);
-    return memoizedUsageKey(key, usage, purpose, () => aesDeriveKey(key, usageConstant(usage, purpose)));
+    return derived.get(key, usage, purpose, () => aesDeriveKey(key, usageConstant(usage, purpose)));
   };
 
   const encryptPieces = (key: Buffer, usage: number, plaintext: BytePieces, confounder?: Buffer): SplitCiphertext => {

@@ -2,7 +2,7 @@ import { createHmac, pbkdf2Sync } from 'node:crypto';
 import { AES_BLOCK, aesCtsDecryptPieces, aesCtsEncryptPieces } from './aes-cts.js';
 import { piecesLength, type BytePieces } from './byte-pieces.js';
 import { confounderOf, integrityFailure, macEquals, requireKeyLength } from './common.js';
-import { KEY_PURPOSE, memoizedUsageKey, usageConstant } from './derive-key.js';
+import { KEY_PURPOSE, UsageKeyCache, usageConstant } from './derive-key.js';
 import { KerberosCryptoError, type PiecewiseEncryptionType, type SplitCiphertext } from './enctype.js';
 
 /**
@@ -54,12 +54,13 @@ function makeAesSha2(params: Sha2Params): AesSha2EncryptionType {
     for (const piece of data) hmac.update(piece);
     return hmac.digest().subarray(0, macLength);
   };
+  const derived = new UsageKeyCache();
   const ke = (key: Buffer, usage: number): Buffer => {
     requireKeyLength(key, keyLength, name);
-    return memoizedUsageKey(key, usage, KEY_PURPOSE.encryption, () => kdfHmacSha2(hash, key, usageConstant(usage, KEY_PURPOSE.encryption), keyLength));
+    return derived.get(key, usage, KEY_PURPOSE.encryption, () => kdfHmacSha2(hash, key, usageConstant(usage, KEY_PURPOSE.encryption), keyLength));
   };
   const ki = (key: Buffer, usage: number): Buffer =>
-    memoizedUsageKey(key, usage, KEY_PURPOSE.integrity, () => kdfHmacSha2(hash, key, usageConstant(usage, KEY_PURPOSE.integrity), macLength));
+    derived.get(key, usage, KEY_PURPOSE.integrity, () => kdfHmacSha2(hash, key, usageConstant(usage, KEY_PURPOSE.integrity), macLength));
 
   const encryptPieces = (key: Buffer, usage: number, plaintext: BytePieces, confounder?: Buffer): SplitCiphertext => {
     const encryptionKey = ke(key, usage);

@@ -64,25 +64,28 @@ interface DerivedKeys {
   readonly byConstant: Map<number, Buffer>;
 }
 
-/** Per base key object; entries go with their key. */
-const derivedKeys = new WeakMap<Buffer, DerivedKeys>();
-
 /**
- * Ke, Ki or Kc of `baseKey` for `usage`, derived once per base key. A session seals every message
- * with the same usage, and each derivation costs several block encryptions (or HMACs) and their
- * cipher objects: two of them per message otherwise.
+ * Ke, Ki and Kc of base keys, derived once per base key. A session seals every message with the
+ * same usage, and each derivation costs several block encryptions (or HMACs) and their cipher
+ * objects: two of them per message otherwise. One cache per enctype: the RFC 3962 and RFC 8009
+ * enctypes derive different keys from the same bytes.
  */
-export function memoizedUsageKey(baseKey: Buffer, usage: number, purpose: KeyPurpose, derive: () => Buffer): Buffer {
-  let entry = derivedKeys.get(baseKey);
-  if (entry === undefined || !(entry.base.length === baseKey.length && timingSafeEqual(entry.base, baseKey))) {
-    entry = { base: Buffer.from(baseKey), byConstant: new Map() };
-    derivedKeys.set(baseKey, entry);
+export class UsageKeyCache {
+  /** Per base key object; entries go with their key. */
+  readonly #byBaseKey = new WeakMap<Buffer, DerivedKeys>();
+
+  get(baseKey: Buffer, usage: number, purpose: KeyPurpose, derive: () => Buffer): Buffer {
+    let entry = this.#byBaseKey.get(baseKey);
+    if (entry === undefined || !(entry.base.length === baseKey.length && timingSafeEqual(entry.base, baseKey))) {
+      entry = { base: Buffer.from(baseKey), byConstant: new Map() };
+      this.#byBaseKey.set(baseKey, entry);
+    }
+    const id = usage * 256 + purpose;
+    let key = entry.byConstant.get(id);
+    if (key === undefined) {
+      key = derive();
+      entry.byConstant.set(id, key);
+    }
+    return key;
   }
-  const id = usage * 256 + purpose;
-  let key = entry.byConstant.get(id);
-  if (key === undefined) {
-    key = derive();
-    entry.byConstant.set(id, key);
-  }
-  return key;
 }

@@ -29,6 +29,7 @@ describe("bin/winrmd's node options", () => {
     it('finds none on a plain node line, several when given', async () => {
       expect(await optionsOf('#!/usr/bin/env node')).toEqual([]);
       expect(await optionsOf('#!/usr/bin/env -S node --a=1  --b')).toEqual(['--a=1', '--b']);
+      expect(await optionsOf('#!/usr/bin/env -S node --max-old-space-size 128')).toEqual(['--max-old-space-size', '128']);
     });
 
     it('finds none in a file that does not start node', async () => {

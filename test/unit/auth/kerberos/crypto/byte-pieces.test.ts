@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aesCtsDecrypt, aesCtsDecryptPieces, aesCtsEncrypt, aesCtsEncryptPieces } from '../../../../../auth/kerberos/crypto/aes-cts.js';
-import { aes256CtsHmacSha1_96 } from '../../../../../auth/kerberos/crypto/aes-sha1.js';
-import { aes256CtsHmacSha384_192 } from '../../../../../auth/kerberos/crypto/aes-sha2.js';
+import { aes128CtsHmacSha1_96, aes256CtsHmacSha1_96 } from '../../../../../auth/kerberos/crypto/aes-sha1.js';
+import { aes128CtsHmacSha256_128, aes256CtsHmacSha384_192 } from '../../../../../auth/kerberos/crypto/aes-sha2.js';
 import { bufferOfPieces, piecesLength, rotatePiecesRight, slicePieces } from '../../../../../auth/kerberos/crypto/byte-pieces.js';
 import { seeded } from './helpers.js';
 
@@ -94,4 +94,19 @@ describe('AES-CTS and the AES enctypes on pieces', () => {
       expect(enctype.encrypt(base, 22, plain, Buffer.alloc(16))).not.toEqual(before);
     });
   }
+
+  it('keeps the keys derived from one base key apart per enctype (RFC 3962 and RFC 8009 derive differently)', () => {
+    for (const [sha1, sha2] of [
+      [aes128CtsHmacSha1_96, aes128CtsHmacSha256_128],
+      [aes256CtsHmacSha1_96, aes256CtsHmacSha384_192],
+    ] as const) {
+      const shared = random.bytes(sha1.keyLength);
+      const plain = random.bytes(100);
+      const confounder = random.bytes(16);
+      const viaSha1First = [sha1.encrypt(shared, 22, plain, confounder), sha2.encrypt(shared, 22, plain, confounder)];
+      expect(viaSha1First[1]).toEqual(sha2.encrypt(Buffer.from(shared), 22, plain, confounder));
+      expect(viaSha1First[0]).toEqual(sha1.encrypt(Buffer.from(shared), 22, plain, confounder));
+      expect(sha2.decrypt(shared, 22, sha2.encrypt(Buffer.from(shared), 22, plain))).toEqual(plain);
+    }
+  });
 });
