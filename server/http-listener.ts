@@ -1,4 +1,5 @@
 import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { ACTION } from '../protocol/wsman/actions.js';
 import { WsmanFault } from '../protocol/wsman/fault.js';
 import type { AuthDecision, AuthGate } from './auth-gate.js';
 import type { ServiceState } from './handlers/index.js';
@@ -91,9 +92,7 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
     // Written after the reply went out, both halves at once: the client never waits on the disk.
     if (options.transcript !== undefined) recordExchange(options.transcript, request, reply, note, options.transport, observer);
     const auth = note?.auth;
-    // An anonymous Identify is what monitoring repeats every few seconds (`winrmd health`,
-    // Test-WSMan, load balancers' probes): at info, its lines would bury everything else.
-    const level = note?.result?.identify === true && auth?.kind === 'anonymous-identify' && reply.statusCode === 200 ? 'debug' : 'info';
+    const level = isRoutineRequest(note, reply.statusCode) ? 'debug' : 'info';
     // The line's fields are gathered only when it will be written.
     if (options.log.isLevelEnabled(level)) {
       options.log[level](
@@ -233,6 +232,21 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
     },
   });
   return app;
+}
+
+/**
+ * Requests whose line goes out at debug: an anonymous Identify, which monitoring repeats every few
+ * seconds (`winrmd health`, Test-WSMan, load balancers' probes), and a Receive or Send that
+ * succeeded, which a client repeats for every 500 KB of a command's output or input (hundreds a
+ * second when it streams). At info their lines would bury everything else, and writing them cost a
+ * streaming listener about 4 % of its time. Their faults, and the command's start, signal and end
+ * (own lines and events), stay at info.
+ */
+function isRoutineRequest(note: RequestNotes | undefined, status: number): boolean {
+  if (status !== 200) return false;
+  if (note?.result?.identify === true) return note.auth?.kind === 'anonymous-identify';
+  const action = note?.result?.action;
+  return action === ACTION.receive || action === ACTION.send;
 }
 
 interface Sealing {

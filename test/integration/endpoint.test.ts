@@ -94,6 +94,34 @@ describe('Identify', () => {
   });
 });
 
+describe('the request log', () => {
+  it('logs a successful Receive or Send at debug only; the Command, a Receive fault and the Signal at info', async () => {
+    const requestLines = (): { level: number; action?: string; status?: number }[] =>
+      server
+        .logs()
+        .filter((line) => line.includes('"event":"request"'))
+        .map((line) => JSON.parse(line) as { level: number; action?: string; status?: number });
+    await withShell(async (shellId) => {
+      const commandId = await client.runCommand(shellId, 'cat', [], false);
+      const before = requestLines().length;
+      await client.send(shellId, commandId, Buffer.from('echoed\n'), true);
+      const result = await client.receiveAll(shellId, commandId);
+      expect(result.stdout.toString()).toBe('echoed\n');
+      await client.signal(shellId, commandId, 'terminate');
+      const sleeper = await client.runCommand(shellId, 'sleep', ['30'], false);
+      expect((await expectWsmanFault(client.receive(shellId, sleeper, 1))).code).toBe(FAULTS.timedOut.code);
+      await client.signal(shellId, sleeper, 'terminate');
+      await eventually(() => requestLines().slice(before).filter((line) => line.action?.endsWith('/Signal') === true).length === 2);
+      const actions = requestLines()
+        .slice(before)
+        .map((line) => `${line.action?.slice(line.action.lastIndexOf('/') + 1) ?? ''} ${String(line.status)}`);
+      expect(actions.filter((action) => action.startsWith('Send ') || action === 'Receive 200')).toEqual([]);
+      expect(actions).toContain('Signal 200');
+      expect(actions).toContain('Receive 500');
+    });
+  });
+});
+
 describe('HTTP surface', () => {
   it('challenges a request without credentials with 401 and Basic realm="WSMAN"', async () => {
     const reply = await anonymous.post(buildEnvelope({ action: ACTION.create, body: '<shell:Shell/>' }).xml);
