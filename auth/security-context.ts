@@ -35,6 +35,12 @@ export interface SecurityContext {
   wrap(plaintext: Buffer): WrappedMessage;
   /** Verifies and unseals a message from the client; throws MessageSecurityError if it does not verify. */
   unwrap(message: WrappedMessage): Buffer;
+  /**
+   * Uses otherwise idle time to get ready for the next messages (NTLM: RC4 key stream made ahead,
+   * as much as the last large message took). Optional; never throws; a no-op when there is nothing
+   * to do or the context is not established.
+   */
+  prepare?(): void;
 }
 
 /** A message that failed its signature, sequence or framing check; the context must then be dropped. */

@@ -266,7 +266,26 @@ function sendSoap(reply: FastifyReply, status: number, xml: EnvelopeText, charse
   // Sealing wrote the ciphertext into new memory and the framing copied it: the plaintext is free now.
   replyBuffers.give(encoded.body);
   replyBuffers.giveBackWhenFinished(reply.raw, framed.body);
+  prepareWhenSent(reply.raw, sealing.context);
   return reply.code(status).header('Content-Type', framed.contentType).send(framed.body);
+}
+
+/**
+ * Once a sealed reply has gone to the socket, the context may use the time until the client's
+ * next request to get ready for it (SecurityContext.prepare: NTLM makes its RC4 key stream ahead).
+ * In the next turn of the event loop, so that the reply's own writes go first.
+ */
+function prepareWhenSent(response: ServerResponse, context: SecurityContext): void {
+  if (context.prepare === undefined) return;
+  response.once('finish', () => {
+    setImmediate(() => {
+      try {
+        context.prepare?.();
+      } catch {
+        // Only an optimisation: the next message does the work itself.
+      }
+    });
+  });
 }
 
 /** Large reply bodies, shared by the listeners of this process. */

@@ -114,6 +114,11 @@ export class NtlmAcceptor implements SecurityContext {
     return this.#security().unseal(message);
   }
 
+  prepare(): void {
+    const state = this.#state;
+    if (state.kind === 'established') state.security?.prepareAhead();
+  }
+
   /** GSS_GetMIC with the server-to-client keys (for SPNEGO's mechListMIC). */
   sign(message: Buffer): Buffer {
     return this.#security().sign(message);

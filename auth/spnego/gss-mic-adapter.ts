@@ -25,6 +25,7 @@ export function withSpnegoMic(context: SecurityContext & ResettableGssMic): Secu
     step: (token) => context.step(token),
     wrap: (plaintext) => context.wrap(plaintext),
     unwrap: (message) => context.unwrap(message),
+    prepare: () => context.prepare?.(),
     signMic(data: Buffer): Buffer {
       const mic = context.sign(data);
       context.resetCipher('send');

@@ -66,6 +66,10 @@ export class SpnegoAcceptor implements SecurityContext {
     return this.established().unwrap(message);
   }
 
+  prepare(): void {
+    if (this.phase === 'complete') this.chosen?.context.prepare?.();
+  }
+
   private start(init: NegTokenInit): Promise<StepResult> | StepResult {
     const picked = this.pick(init.mechTypes);
     if (picked === undefined) return this.fail('no mechanism in common with the client');

@@ -83,7 +83,11 @@ export class NtlmEncryptedTransport implements SoapTransport {
 
   async exchange(xml: string | Buffer): Promise<SoapReply> {
     const framed = clientSeal(this.session, utf8(xml));
-    const reply = await this.connection.post(framed.body, { 'Content-Type': framed.contentType });
+    const sent = this.connection.post(framed.body, { 'Content-Type': framed.contentType });
+    // While the server works on it: the key stream for the next messages (Rc4.prepare), as a
+    // client that streams would.
+    setImmediate(() => this.session.prepare());
+    const reply = await sent;
     const contentType = reply.headers['content-type'] ?? '';
     // Only auth and framing failures come back unsealed; SOAP faults are sealed like any reply.
     if (!contentType.startsWith('multipart/')) throw new Error(`unsealed reply, HTTP ${reply.status}: ${reply.body.toString('utf8').slice(0, 200)}`);

@@ -70,6 +70,21 @@ describe('NtlmSessionSecurity', () => {
     expect(server.unseal(client.seal(Buffer.alloc(0)))).toEqual(Buffer.alloc(0));
   });
 
+  it('stays in step with the client when both make their key streams ahead between large messages', () => {
+    const { server, client } = pair();
+    for (let i = 0; i < 6; i++) {
+      const up = Buffer.alloc(70_000 + i * 1000, i + 1);
+      expect(server.unseal(client.seal(up))).toEqual(up);
+      const down = Buffer.alloc(100_000 - i * 3, 0x40 + i);
+      expect(client.unseal(server.seal(down))).toEqual(down);
+      server.prepareAhead();
+      if (i % 2 === 0) client.prepare();
+    }
+    const small = Buffer.from('a small one after all');
+    expect(client.unseal(server.seal(small))).toEqual(small);
+    expect(server.unseal(client.seal(small))).toEqual(small);
+  });
+
   it('rejects a tampered signature, tampered data, a replay and a skipped sequence number', () => {
     const cases: [string, (client: TestClientSession) => { header: Buffer; data: Buffer }[]][] = [
       ['tampered checksum', (c) => { const m = c.seal(Buffer.from('hi')); m.header.writeUInt8(m.header.readUInt8(5) ^ 1, 5); return [m]; }],
