@@ -279,6 +279,8 @@ function prepareWhenSent(response: ServerResponse, context: SecurityContext): vo
   if (context.prepare === undefined) return;
   response.once('finish', () => {
     setImmediate(() => {
+      // A client that has gone will send nothing more on this connection.
+      if (response.socket?.destroyed === true) return;
       try {
         context.prepare?.();
       } catch {

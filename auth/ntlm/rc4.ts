@@ -12,6 +12,8 @@ const KERNEL_MIN_BYTES = 512;
 
 /** At most this much key stream is kept made ahead: a reply of the largest pooled size. */
 const MAX_AHEAD_BYTES = 1024 * 1024;
+/** Below this, XORing the stored stream a byte at a time costs less than moving it into alignment. */
+const REALIGN_MIN_BYTES = 1024;
 const NOTHING = Buffer.alloc(0);
 
 export class Rc4 {
@@ -38,15 +40,18 @@ export class Rc4 {
   /**
    * Encrypts or decrypts `data` (the same operation), continuing the key stream where the previous
    * call stopped: NTLM seals a message and then its checksum with one persistent handle. `out` may
-   * be `data` itself, to work in place; by default a new buffer, not zero-filled since every byte
-   * is written.
+   * be `data` itself, to work in place, or memory that does not overlap it; by default a new
+   * buffer, not zero-filled since every byte is written.
    */
   process(data: Uint8Array, out: Buffer = Buffer.allocUnsafe(data.length)): Buffer {
     if (out.length < data.length) throw new RangeError('RC4 output shorter than its input');
     const fromAhead = Math.min(this.#aheadEnd - this.#aheadStart, data.length);
     if (fromAhead > 0) {
+      if (fromAhead >= REALIGN_MIN_BYTES) this.#alignAheadWith(out);
       xorBytes(data, this.#ahead.subarray(this.#aheadStart), out, fromAhead);
       this.#aheadStart += fromAhead;
+      // Used up: the memory goes, rather than staying with an idle connection until it closes.
+      if (this.#aheadStart === this.#aheadEnd) this.#forgetAhead();
     }
     if (fromAhead < data.length) this.#crypt(data.subarray(fromAhead), out.subarray(fromAhead));
     return out;
@@ -56,26 +61,45 @@ export class Rc4 {
    * Makes key stream ahead until `bytes` of it are in store (MAX_AHEAD_BYTES at most), so that a
    * later process() of that much only XORs. RC4 is serial, a byte at a time (300 MB/s here): run in
    * time that would otherwise be idle (the listener, after it has sent a reply; a client, while it
-   * waits for one), this takes the cipher's work off the next message's path. The store lives as
-   * long as the handle.
+   * waits for one), this takes the cipher's work off the next message's path. What is made is kept
+   * until a message uses it.
    */
   prepare(bytes: number): void {
+    if (!Number.isFinite(bytes)) return;
     const wanted = Math.min(Math.max(0, Math.floor(bytes)), MAX_AHEAD_BYTES);
     const stored = this.#aheadEnd - this.#aheadStart;
-    if (stored >= wanted) return;
-    if (this.#ahead.length < wanted) {
-      const larger = Buffer.allocUnsafe(wanted);
-      this.#ahead.copy(larger, 0, this.#aheadStart, this.#aheadEnd);
-      this.#ahead = larger;
-    } else {
-      // Moved to the front, so that the next message starts at an aligned offset (xor-bytes.ts).
-      this.#ahead.copyWithin(0, this.#aheadStart, this.#aheadEnd);
-    }
-    const fresh = this.#ahead.subarray(stored, wanted);
+    if (!(wanted > stored)) return;
+    // Three bytes of room, for #alignAheadWith.
+    const larger = Buffer.allocUnsafe(wanted + 3);
+    this.#ahead.copy(larger, 0, this.#aheadStart, this.#aheadEnd);
+    this.#ahead = larger;
+    const fresh = larger.subarray(stored, wanted);
     fresh.fill(0);
     this.#crypt(fresh, fresh);
     this.#aheadStart = 0;
     this.#aheadEnd = wanted;
+  }
+
+  /**
+   * Moves the stored stream so that it sits at the same 32-bit alignment as `out`: after a small
+   * message has used a few bytes of it, the next large one would otherwise be XORed a byte at a
+   * time, as slowly as RC4 itself (xor-bytes.ts).
+   */
+  #alignAheadWith(out: Uint8Array): void {
+    const misalignment = (out.byteOffset - (this.#ahead.byteOffset + this.#aheadStart)) & 3;
+    if (misalignment === 0) return;
+    const stored = this.#aheadEnd - this.#aheadStart;
+    // The position in [0, 3] with the alignment of `out`; prepare() left three bytes of room.
+    const target = (out.byteOffset - this.#ahead.byteOffset) & 3;
+    this.#ahead.copyWithin(target, this.#aheadStart, this.#aheadEnd);
+    this.#aheadStart = target;
+    this.#aheadEnd = target + stored;
+  }
+
+  #forgetAhead(): void {
+    this.#ahead = NOTHING;
+    this.#aheadStart = 0;
+    this.#aheadEnd = 0;
   }
 
   #crypt(data: Uint8Array, out: Uint8Array): void {

@@ -26,6 +26,28 @@ describe('RC4 key stream made ahead (Rc4.prepare)', () => {
     }
   });
 
+  it('ignores a size that is not a number, and still encrypts every byte', () => {
+    const key = Buffer.from('0123456789abcdef');
+    const plain = new Rc4(key);
+    const ahead = new Rc4(key);
+    for (const bytes of [Number.NaN, Number.POSITIVE_INFINITY, -5, 0]) ahead.prepare(bytes);
+    const data = Buffer.alloc(5000, 9);
+    expect(ahead.process(data)).toEqual(plain.process(data));
+  });
+
+  it('stays right when a small message of odd length uses part of the stream before a large one', () => {
+    const key = Buffer.from('fedcba9876543210');
+    const plain = new Rc4(key);
+    const ahead = new Rc4(key);
+    for (const small of [1501, 1502, 1503, 1504]) {
+      ahead.prepare(small + 80_000);
+      const first = Buffer.alloc(small, small & 0xff);
+      expect(ahead.process(first)).toEqual(plain.process(first));
+      const large = Buffer.alloc(80_000, 0x5a);
+      expect(ahead.process(large)).toEqual(plain.process(large));
+    }
+  });
+
   it('keeps no more than it was asked for, and asking for less than it holds makes nothing', () => {
     const key = Buffer.from('0123456789abcdef');
     const plain = new Rc4(key);
