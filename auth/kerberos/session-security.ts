@@ -3,7 +3,7 @@ import { bufferOfPieces, piecesLength } from './crypto/byte-pieces.js';
 import { isPiecewise, type PiecewiseEncryptionType } from './crypto/enctype.js';
 import { type EncryptionType, ETYPE } from './crypto/index.js';
 import { buildMicToken, verifyMicToken } from './mic-token.js';
-import { KeyUsage, TOKEN_HEADER_LENGTH, TokenFlags, parseWrapHeader, sealWrapToken, unsealWrapToken } from './wrap-token.js';
+import { KeyUsage, TOKEN_HEADER_LENGTH, TokenFlags, parseWrapHeaderOf, sealWrapToken, unsealWrapToken } from './wrap-token.js';
 
 export interface KerberosSessionKeys {
   readonly enctype: EncryptionType;
@@ -81,7 +81,7 @@ export class KerberosSessionSecurity {
     const enctype = this.#rfc4121Enctype();
     const token = [message.header, message.data];
     // Direction and key flags first (as MIT does): a reflected token fails for what it is.
-    this.#checkFlags(parseWrapHeader(bufferOfPieces(token, 0, Math.min(TOKEN_HEADER_LENGTH, piecesLength(token)))).flags);
+    this.#checkFlags(parseWrapHeaderOf(token).flags);
     const { header, plaintext } = unsealWrapToken({ enctype, key: this.#keys.key, usage: KeyUsage.initiatorSeal, token });
     this.#checkSequence(header.sndSeq);
     return plaintext;

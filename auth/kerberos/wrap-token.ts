@@ -46,6 +46,11 @@ export function parseWrapHeader(token: Buffer): WrapHeader {
   return { flags: token[2] ?? 0, ec: token.readUInt16BE(4), rrc: token.readUInt16BE(6), sndSeq: token.readBigUInt64BE(8) };
 }
 
+/** parseWrapHeader of a token held in pieces (the MIME part's header and data). */
+export function parseWrapHeaderOf(token: BytePieces): WrapHeader {
+  return parseWrapHeader(bufferOfPieces(token, 0, Math.min(TOKEN_HEADER_LENGTH, piecesLength(token))));
+}
+
 export interface SealParams {
   readonly enctype: PiecewiseEncryptionType;
   readonly key: Buffer;
@@ -85,7 +90,7 @@ export interface UnsealParams {
  */
 export function unsealWrapToken(params: UnsealParams): { readonly header: WrapHeader; readonly plaintext: Buffer } {
   const length = piecesLength(params.token);
-  const header = parseWrapHeader(bufferOfPieces(params.token, 0, Math.min(TOKEN_HEADER_LENGTH, length)));
+  const header = parseWrapHeaderOf(params.token);
   if ((header.flags & TokenFlags.sealed) === 0) throw new MessageSecurityError('Kerberos wrap token is not sealed');
   const rotated = slicePieces(params.token, TOKEN_HEADER_LENGTH, length);
   const rotatedLength = length - TOKEN_HEADER_LENGTH;

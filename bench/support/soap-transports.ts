@@ -86,7 +86,9 @@ export class NtlmEncryptedTransport implements SoapTransport {
     const sent = this.connection.post(framed.body, { 'Content-Type': framed.contentType });
     // While the server works on it: the key stream for the next messages (Rc4.prepare), as a
     // client that streams would.
-    setImmediate(() => this.session.prepare());
+    setImmediate(() => {
+      this.session.prepare();
+    });
     const reply = await sent;
     const contentType = reply.headers['content-type'] ?? '';
     // Only auth and framing failures come back unsealed; SOAP faults are sealed like any reply.

@@ -48,6 +48,14 @@ beforeAll(async () => {
   };
 });
 
+/** The server's `request` log lines so far (those at its log level, info). */
+function requestLines(): { level: number; user?: string; action?: string; status?: number }[] {
+  return server
+    .logs()
+    .filter((line) => line.includes('"event":"request"'))
+    .map((line) => JSON.parse(line) as { level: number; user?: string; action?: string; status?: number });
+}
+
 /** Runs `body` with a fresh shell and deletes the shell afterwards. */
 async function withShell<T>(body: (shellId: string) => Promise<T>): Promise<T> {
   const shellId = await client.createShell();
@@ -67,11 +75,6 @@ describe('Identify', () => {
   });
 
   it('logs an anonymous Identify at debug only, an authenticated one at info', async () => {
-    const requestLines = (): { level: number; user?: string; action?: string }[] =>
-      server
-        .logs()
-        .filter((line) => line.includes('"event":"request"'))
-        .map((line) => JSON.parse(line) as { level: number; user?: string; action?: string });
     const before = requestLines().length;
     await anonymous.identify({ WSMANIDENTIFY: 'unauthenticated' });
     await client.identify();
@@ -96,11 +99,6 @@ describe('Identify', () => {
 
 describe('the request log', () => {
   it('logs a successful Receive or Send at debug only; the Command, a Receive fault and the Signal at info', async () => {
-    const requestLines = (): { level: number; action?: string; status?: number }[] =>
-      server
-        .logs()
-        .filter((line) => line.includes('"event":"request"'))
-        .map((line) => JSON.parse(line) as { level: number; action?: string; status?: number });
     await withShell(async (shellId) => {
       const commandId = await client.runCommand(shellId, 'cat', [], false);
       const before = requestLines().length;

@@ -1,7 +1,7 @@
-import { createHmac, pbkdf2Sync } from 'node:crypto';
+import { pbkdf2Sync } from 'node:crypto';
 import { AES_BLOCK, aesCtsDecryptPieces, aesCtsEncryptPieces } from './aes-cts.js';
 import { piecesLength, type BytePieces } from './byte-pieces.js';
-import { confounderOf, integrityFailure, macEquals, requireKeyLength } from './common.js';
+import { confounderOf, integrityFailure, macEquals, requireKeyLength, truncatedHmac } from './common.js';
 import { aesDeriveKey, KEY_PURPOSE, UsageKeyCache, usageConstant, type KeyPurpose } from './derive-key.js';
 import { KerberosCryptoError, type PiecewiseEncryptionType, type SplitCiphertext } from './enctype.js';
 
@@ -29,9 +29,7 @@ const HMAC_LENGTH = 12; // HMAC-SHA1-96
 const KERBEROS = Buffer.from('kerberos', 'ascii');
 
 function hmacSha1_96(key: Buffer, data: BytePieces): Buffer {
-  const hmac = createHmac('sha1', key);
-  for (const piece of data) hmac.update(piece);
-  return hmac.digest().subarray(0, HMAC_LENGTH);
+  return truncatedHmac('sha1', key, data, HMAC_LENGTH);
 }
 
 function makeAesSha1(etype: number, name: string, keyLength: number): AesSha1EncryptionType {

@@ -1,7 +1,7 @@
 import { createHmac, pbkdf2Sync } from 'node:crypto';
 import { AES_BLOCK, aesCtsDecryptPieces, aesCtsEncryptPieces } from './aes-cts.js';
 import { piecesLength, type BytePieces } from './byte-pieces.js';
-import { confounderOf, integrityFailure, macEquals, requireKeyLength } from './common.js';
+import { confounderOf, integrityFailure, macEquals, requireKeyLength, truncatedHmac } from './common.js';
 import { KEY_PURPOSE, UsageKeyCache, usageConstant } from './derive-key.js';
 import { KerberosCryptoError, type PiecewiseEncryptionType, type SplitCiphertext } from './enctype.js';
 
@@ -49,11 +49,7 @@ export function kdfHmacSha2(hash: 'sha256' | 'sha384', key: Buffer, label: Buffe
 
 function makeAesSha2(params: Sha2Params): AesSha2EncryptionType {
   const { etype, name, hash, keyLength, macLength } = params;
-  const mac = (key: Buffer, data: BytePieces): Buffer => {
-    const hmac = createHmac(hash, key);
-    for (const piece of data) hmac.update(piece);
-    return hmac.digest().subarray(0, macLength);
-  };
+  const mac = (key: Buffer, data: BytePieces): Buffer => truncatedHmac(hash, key, data, macLength);
   const derived = new UsageKeyCache();
   const ke = (key: Buffer, usage: number): Buffer => {
     requireKeyLength(key, keyLength, name);

@@ -1,4 +1,5 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { BytePieces } from './byte-pieces.js';
 import { KerberosCryptoError } from './enctype.js';
 
 /** Checks shared by the enctypes: key sizes, confounders and MAC comparison. */
@@ -27,4 +28,11 @@ export function macEquals(expected: Buffer, received: Buffer): boolean {
 
 export function integrityFailure(name: string): KerberosCryptoError {
   return new KerberosCryptoError(`${name}: integrity check failed`);
+}
+
+/** HMAC over the pieces' concatenation (byte-pieces.ts), cut to `length` bytes. */
+export function truncatedHmac(hash: string, key: Buffer, data: BytePieces, length: number): Buffer {
+  const hmac = createHmac(hash, key);
+  for (const piece of data) hmac.update(piece);
+  return hmac.digest().subarray(0, length);
 }
