@@ -29,6 +29,8 @@ command -v kadmin.local >/dev/null 2>&1 || missing+=(krb5-admin-server)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 { command -v ssh && command -v ssh-keygen; } >/dev/null 2>&1 || missing+=(openssh-client)
 { command -v kinit && command -v klist && command -v kvno; } >/dev/null 2>&1 || missing+=(krb5-user)
+# The WebAssembly kernels' tests compile each kernel's text and compare it with the embedded module.
+command -v wat2wasm >/dev/null 2>&1 || missing+=(wabt)
 
 bash scripts/install-debian-packages.sh "${missing[@]}"
 

@@ -212,6 +212,7 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
       const result = await dispatchEnvelope(
         {
           xml: decoded.text,
+          charactersChecked: decoded.charactersChecked,
           principal: allowed?.principal,
           clientIp: request.ip,
           endpointAddress: `${options.transport}://${request.headers.host ?? request.hostname}${WSMAN_PATH}`,

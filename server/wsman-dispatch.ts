@@ -16,6 +16,8 @@ import { HostDiedError, HostTimeoutError, UnknownTargetError } from '../host/err
 
 export interface DispatchInput {
   readonly xml: string;
+  /** The request's bytes showed that every character of `xml` is one XML allows (request-text.ts). */
+  readonly charactersChecked?: boolean | undefined;
   /** Undefined for an Identify let through by `WSMANIDENTIFY: unauthenticated`. */
   readonly principal: Principal | undefined;
   readonly clientIp: string;
@@ -57,7 +59,7 @@ export async function dispatchEnvelope(
 ): Promise<DispatchResult> {
   let request: WsmanRequest | undefined;
   try {
-    request = parseRequest(input.xml);
+    request = parseRequest(input.xml, { charactersChecked: input.charactersChecked });
     if (request.isIdentify) {
       const transport = input.endpointAddress.startsWith('https:') ? 'https' : 'http';
       return ok(request, identifyReply(settings, input.principal !== undefined, transport, langOf(request)), true);

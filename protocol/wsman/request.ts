@@ -1,5 +1,5 @@
 import { ProtocolError } from '../protocol-error.js';
-import { parseXml } from '../xml/parse-xml.js';
+import { parseXml, type ParseOptions } from '../xml/parse-xml.js';
 import { attributeValue, childElement, type XmlElement } from '../xml/xml-tree.js';
 import { parseDurationMs } from './duration.js';
 import { WsmanFault } from './fault.js';
@@ -53,10 +53,10 @@ const UNDERSTOOD_HEADERS = new Set([
 ]);
 
 /** Parses a request envelope; every failure is the WS-Management fault Windows sends for it. */
-export function parseRequest(xml: string): WsmanRequest {
+export function parseRequest(xml: string, options: ParseOptions = {}): WsmanRequest {
   let root: XmlElement;
   try {
-    root = parseXml(xml);
+    root = parseXml(xml, options);
   } catch (error) {
     if (error instanceof ProtocolError) throw new WsmanFault('invalidXml', [], error.message);
     throw error;

@@ -136,6 +136,19 @@ describe('malformed bodies', () => {
     await expectStillServing();
   });
 
+  it.each([
+    ['an ASCII body', ''],
+    ['a body with non-ASCII text', 'Grüße '],
+  ])('faults a control character XML does not allow, deep in %s', async (_label, prefix) => {
+    // Past the first 64 KB, where the listener checks a body's bytes chunk by chunk.
+    const value = `${prefix}${'v'.repeat(70_000)}\u0001${'w'.repeat(1000)}`;
+    const envelope = createEnvelope({
+      body: `<shell:Shell><shell:Environment><shell:Variable Name="X">${value}</shell:Variable></shell:Environment></shell:Shell>`,
+    });
+    expectFault(await alice.post(envelope.xml), EXPECTED.invalidXml);
+    await expectStillServing();
+  });
+
   it('faults a well-formed document that is not a SOAP 1.2 envelope', async () => {
     expectFault(await alice.post(createEnvelope({ envelopeNs: NS.soap11 }).xml), EXPECTED.soapVersion);
     await expectStillServing();

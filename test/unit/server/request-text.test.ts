@@ -4,6 +4,8 @@ import type { FaultName } from '../../../protocol/wsman/fault-catalogue.js';
 import { decodeSoapBody, encodeSoapReply, type BodyCharset } from '../../../server/request-text.js';
 
 const XML = '<s:Envelope>Grüße — ✓ 𝄞</s:Envelope>';
+/** Tab, line ends and printable ASCII: every byte XML allows. */
+const ASCII_XML = '<s:Envelope>\r\n\t<s:Body>QUJD+/==</s:Body>\n</s:Envelope>';
 
 function utf16be(text: string): Buffer {
   const le = Buffer.from(text, 'utf16le');
@@ -44,11 +46,30 @@ describe('decodeSoapBody', () => {
     ['charset=utf-16le without a BOM', Buffer.from(XML, 'utf16le'), 'application/soap+xml;charset=utf-16le', 'utf-16le'],
     ['charset=UTF-16BE without a BOM', utf16be(XML), 'application/soap+xml;charset=UTF-16BE', 'utf-16be'],
   ])('decodes %s', (_label, body, contentType, charset) => {
-    expect(decodeSoapBody(body, contentType)).toEqual({ text: XML, charset });
+    // Not ASCII: decoded as text, whose characters the parser then tests.
+    expect(decodeSoapBody(body, contentType)).toEqual({ text: XML, charset, charactersChecked: false });
   });
 
   it('decodes an empty body as empty text', () => {
-    expect(decodeSoapBody(Buffer.alloc(0), 'application/soap+xml;charset=UTF-8')).toEqual({ text: '', charset: 'utf-8' });
+    expect(decodeSoapBody(Buffer.alloc(0), 'application/soap+xml;charset=UTF-8')).toEqual({ text: '', charset: 'utf-8', charactersChecked: true });
+  });
+
+  it.each<[string, Buffer]>([
+    ['plain ASCII', Buffer.from(ASCII_XML)],
+    ['ASCII after a UTF-8 byte-order mark', Buffer.concat([BOM_UTF8, Buffer.from(ASCII_XML)])],
+  ])('takes %s as text whose characters are already checked', (_label, body) => {
+    expect(decodeSoapBody(body, 'application/soap+xml;charset=UTF-8')).toEqual({ text: ASCII_XML, charset: 'utf-8', charactersChecked: true });
+  });
+
+  it.each([0x00, 0x01, 0x08, 0x0b, 0x0c, 0x0e, 0x1f])('leaves ASCII with control byte %i to the parser, unchecked', (byte) => {
+    const body = Buffer.from(ASCII_XML);
+    body[10] = byte;
+    expect(decodeSoapBody(body, 'application/soap+xml;charset=UTF-8')).toEqual({ text: body.toString('latin1'), charset: 'utf-8', charactersChecked: false });
+  });
+
+  it('does not take UTF-16 that happens to be ASCII-compatible as checked', () => {
+    const body = Buffer.from(ASCII_XML, 'utf16le');
+    expect(decodeSoapBody(body, 'application/soap+xml;charset=UTF-16')).toEqual({ text: ASCII_XML, charset: 'utf-16le', charactersChecked: false });
   });
 
   it.each(['iso-8859-1', 'windows-1252', 'us-ascii', 'utf-32', 'ebcdic'])('refuses charset=%s as an unsupported encoding', (charset) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KERNEL_CHUNK_BYTES, rc4Kernel, type Rc4Registers } from '../../../../auth/ntlm/rc4-kernel.js';
 import { Rc4, cryptInScript } from '../../../../auth/ntlm/rc4.js';
+import { compileEmbeddedModule } from '../../../support/embedded-wasm.js';
 
 function registersFor(key: Buffer): Rc4Registers {
   // RC4Init written out again, so that both loops start from a state neither of them made.
@@ -25,6 +26,11 @@ function patterned(length: number, seed: number): Buffer {
 describe('the WebAssembly RC4 kernel', () => {
   it('is loaded on this Node', () => {
     expect(rc4Kernel).toBeDefined();
+  });
+
+  it('embeds the module its WebAssembly text compiles to', () => {
+    const { embedded, compiled } = compileEmbeddedModule('auth/ntlm/rc4-kernel.ts');
+    expect(embedded.equals(compiled)).toBe(true);
   });
 
   it.each([1, 511, 512, 4096, KERNEL_CHUNK_BYTES - 1, KERNEL_CHUNK_BYTES, KERNEL_CHUNK_BYTES + 1, 3 * KERNEL_CHUNK_BYTES + 77])(

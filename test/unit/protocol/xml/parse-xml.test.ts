@@ -457,6 +457,11 @@ describe('parseXml characters XML does not allow', () => {
     expect(() => parseXml(xml)).toThrow(ProtocolError);
   });
 
+  it('leaves the character test to a caller that says it checked (a request checked as bytes)', () => {
+    expect(() => parseXml('<a>x\u0001y</a>', { charactersChecked: false })).toThrow(ProtocolError);
+    expect(parseXml('<a>x\u0001y</a>', { charactersChecked: true }).text).toBe('x\u0001y');
+  });
+
   it('keeps tab and newline, and folds a raw carriage return into a newline (XML 1.0 section 2.11)', () => {
     expect(parseXml('<a>\t\n\r</a>').text).toBe('\t\n\n');
     expect(parseXml('<a>&#13;</a>').text).toBe('\r');

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+
+import { findControlByteBytewise, findDisallowedControlByte } from '../../../../protocol/xml/control-bytes.js';
+import { compileEmbeddedModule } from '../../../support/embedded-wasm.js';
+import { prng } from '../../../support/prng.js';
+
+const DISALLOWED = [...Array(32).keys()].filter((byte) => byte !== 0x09 && byte !== 0x0a && byte !== 0x0d);
+
+/** Base64-like ASCII with the whitespace XML allows mixed in: what most request bodies look like. */
+function asciiText(length: number, seed: number): Buffer {
+  const random = prng(seed);
+  const alphabet = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=<>"\t\n\r ');
+  const bytes = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) bytes[i] = alphabet[random.int(alphabet.length)] ?? 0x41;
+  return bytes;
+}
+
+describe('findDisallowedControlByte', () => {
+  it('embeds the module its WebAssembly text compiles to', () => {
+    const { embedded, compiled } = compileEmbeddedModule('protocol/xml/control-bytes.ts');
+    expect(embedded.equals(compiled)).toBe(true);
+  });
+
+  it('finds nothing in text of printable ASCII, tabs and line ends, of any length', () => {
+    for (const length of [0, 1, 15, 16, 17, 65_535, 65_536, 65_537, 200_003]) {
+      expect(findDisallowedControlByte(asciiText(length, length))).toBe(-1);
+    }
+  });
+
+  it('finds every disallowed control byte, wherever it is', () => {
+    const base = asciiText(140_000, 7);
+    // Block edges, a 64 KB chunk's edges, and the very last byte.
+    const positions = [0, 1, 15, 16, 31, 4_097, 65_535, 65_536, 65_551, 131_072, base.length - 1];
+    for (const byte of DISALLOWED) {
+      for (const position of positions) {
+        const bytes = Buffer.from(base);
+        bytes[position] = byte;
+        expect(findDisallowedControlByte(bytes), `byte ${byte} at ${position}`).toBe(position);
+      }
+    }
+  });
+
+  it('reports the first of several', () => {
+    const bytes = asciiText(100_000, 3);
+    bytes[70_000] = 0x1f;
+    bytes[80_000] = 0x00;
+    bytes[90_000] = 0x08;
+    expect(findDisallowedControlByte(bytes)).toBe(70_000);
+  });
+
+  it('agrees with the byte-by-byte reference on arbitrary bytes, non-ASCII included', () => {
+    const random = prng(42);
+    for (let round = 0; round < 200; round++) {
+      // Mostly high and printable bytes, so that a control byte is found at varied depths.
+      const bytes = random.bytes(1 + random.int(3000)).map((byte) => (byte < 0x20 && random.int(40) > 0 ? byte | 0x40 : byte));
+      const offset = random.int(8);
+      const view = bytes.subarray(offset);
+      expect(findDisallowedControlByte(view)).toBe(findControlByteBytewise(view));
+    }
+  });
+});
