@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: builds winrmd, makes sure the real third-party clients and servers the tests drive are
 # installed (Debian's python3-winrm, python3-requests-kerberos and python3-gssapi for /usr/bin/python3,
-# curl, and MIT Kerberos: a throw-away KDC per test file, kinit/klist/kvno), then runs every test with
-# vitest.
+# curl, and MIT Kerberos: a throw-away KDC per test file, kinit/klist/kvno; wabt's wat2wasm, which the
+# WebAssembly kernels' tests compile their text with), then runs every test with vitest.
 #
 # The Kerberos tests never use the system's configuration: test/support/kdc.ts writes its own
 # krb5.conf and kdc.conf in a temp directory and points KRB5_CONFIG / KRB5_KDC_PROFILE at them, and

@@ -42,8 +42,8 @@ export function decodeSoapBody(body: Buffer, contentType: string): DecodedBody {
   // Almost every request is ASCII (XML and base64): its text is its bytes, and checking the bytes
   // for the control characters XML forbids is several times cheaper than decoding and then testing
   // the text (protocol/xml/control-bytes.ts). A body that has one goes the general way, to the
-  // parser's own fault.
-  if (charset === 'utf-8' && isAscii(bytes) && findDisallowedControlByte(bytes) < 0) {
+  // parser's own fault, and so does every body where the vector scan cannot run.
+  if (charset === 'utf-8' && findDisallowedControlByte !== undefined && isAscii(bytes) && findDisallowedControlByte(bytes) < 0) {
     return { text: bytes.toString('latin1'), charset, charactersChecked: true };
   }
   try {

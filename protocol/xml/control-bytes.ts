@@ -62,7 +62,7 @@ function isDisallowed(byte: number): boolean {
   return byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d;
 }
 
-/** The same scan a byte at a time: for Node without WebAssembly (--jitless), and the tests' reference. */
+/** The same scan a byte at a time: the tests' reference (in JavaScript it is slower than the text's pattern test). */
 export function findControlByteBytewise(bytes: Uint8Array): number {
   for (let index = 0; index < bytes.length; index++) {
     if (isDisallowed(bytes[index] ?? 0)) return index;
@@ -72,10 +72,20 @@ export function findControlByteBytewise(bytes: Uint8Array): number {
 
 function load(): Finder | undefined {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  // Node without WebAssembly (--jitless).
   if (wasm === undefined) return undefined;
-  const instance = new wasm.Instance(new wasm.Module(Buffer.from(MODULE_BASE64, 'base64')));
-  const memory = new Uint8Array((instance.exports['memory'] as { readonly buffer: ArrayBuffer }).buffer);
-  const find = instance.exports['find'] as (length: number) => number;
+  let memory: Uint8Array;
+  let find: (length: number) => number;
+  try {
+    const instance = new wasm.Instance(new wasm.Module(Buffer.from(MODULE_BASE64, 'base64')));
+    memory = new Uint8Array((instance.exports['memory'] as { readonly buffer: ArrayBuffer }).buffer);
+    find = instance.exports['find'] as (length: number) => number;
+    // V8 compiles 128-bit vector code only for a CPU that has the instructions (SSE4.1 on x86-64),
+    // and may compile a function at its first call: a call here makes any refusal happen now.
+    find(16);
+  } catch {
+    return undefined;
+  }
   return (bytes) => {
     for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
       const chunk = bytes.subarray(offset, offset + CHUNK_BYTES);
@@ -87,9 +97,10 @@ function load(): Finder | undefined {
   };
 }
 
-const vectorFinder = load();
-
-/** The index of the first control byte XML does not allow, or -1 when there is none. */
-export function findDisallowedControlByte(bytes: Uint8Array): number {
-  return (vectorFinder ?? findControlByteBytewise)(bytes);
-}
+/**
+ * The index of the first control byte XML does not allow in `bytes`, or -1 when there is none.
+ * Undefined where the vector kernel cannot run (no WebAssembly, or a CPU without the vector
+ * instructions V8 needs): there the caller tests the text as before, which is faster than any
+ * byte loop in JavaScript.
+ */
+export const findDisallowedControlByte: Finder | undefined = load();

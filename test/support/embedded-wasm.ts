@@ -26,7 +26,13 @@ export function compileEmbeddedModule(sourcePath: string): EmbeddedModule {
   try {
     const watPath = join(dir, 'module.wat');
     writeFileSync(watPath, text.replace(/^ \* ?/gm, ''));
-    const compiled = execFileSync('wat2wasm', [watPath, '--output=-']);
+    let compiled: Buffer;
+    try {
+      compiled = execFileSync('wat2wasm', [watPath, '--output=-']);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error("wat2wasm is missing: scripts/test.sh installs Debian's wabt", { cause: error });
+      throw error;
+    }
     return { embedded: Buffer.from(base64, 'base64'), compiled };
   } finally {
     rmSync(dir, { recursive: true, force: true });
