@@ -60,11 +60,18 @@ async function stdout(endpoint: Endpoint, bytes: number, maxEnvelopeSize: number
   return withShell(endpoint, driver, async (transport, shellId) => {
     await runToDone(transport, shellId, 'true', driver);
     const start = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
     const received = await runToDone(transport, shellId, `head -c ${bytes} /dev/zero`, driver);
     const ms = elapsedMs(start);
+    const cpuMicros = cpuMicrosSince(cpuStart);
     if (received !== bytes) throw new Error(`stdout: expected ${bytes} bytes, received ${received}`);
-    return { kind: 'transfer', ms, bytes };
+    return { kind: 'transfer', ms, bytes, cpuMicros };
   });
+}
+
+function cpuMicrosSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
 }
 
 /**
@@ -81,6 +88,7 @@ async function stdin(endpoint: Endpoint, bytes: number, maxEnvelopeSize: number)
   return withShell(endpoint, driver, async (transport, shellId) => {
     await runToDone(transport, shellId, 'true', driver);
     const start = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
     const commandId = await runCommand(transport, shellId, 'cat > /dev/null', driver, false);
     for (let sent = 0; sent < bytes; sent += chunk.length) {
       const piece = bytes - sent <= chunk.length ? chunk.subarray(0, bytes - sent) : chunk;
@@ -89,8 +97,9 @@ async function stdin(endpoint: Endpoint, bytes: number, maxEnvelopeSize: number)
     const result = await drainOutput(transport, shellId, commandId, driver);
     await terminate(transport, shellId, commandId, driver);
     const ms = elapsedMs(start);
+    const cpuMicros = cpuMicrosSince(cpuStart);
     if (result.exitCode !== 0) throw new Error(`cat exited with ${result.exitCode}`);
-    return { kind: 'transfer', ms, bytes };
+    return { kind: 'transfer', ms, bytes, cpuMicros };
   });
 }
 

@@ -33,7 +33,8 @@ export type LoadSpec =
 
 export type LoadResult =
   | { readonly kind: 'samples'; readonly ms: readonly number[] }
-  | { readonly kind: 'transfer'; readonly ms: number; readonly bytes: number }
+  /** `cpuMicros`: the load generator's own CPU (user + system, all threads) during the `ms`. */
+  | { readonly kind: 'transfer'; readonly ms: number; readonly bytes: number; readonly cpuMicros: number }
   /** `requests` in `ms`, after `warmupRequests` untimed ones. */
   | { readonly kind: 'identify'; readonly requests: number; readonly ms: number; readonly warmupRequests: number }
   /** Printed when the shells' creation starts, and when every command has been started. */

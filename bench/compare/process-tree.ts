@@ -12,6 +12,8 @@ interface ProcStat {
   readonly comm: string;
   /** utime + stime, in clock ticks. */
   readonly cpuTicks: number;
+  /** cutime + cstime: the CPU of its children that have exited and been waited for. */
+  readonly reapedChildTicks: number;
 }
 
 export interface TreeMemory {
@@ -35,8 +37,14 @@ async function readStat(pid: number): Promise<ProcStat | undefined> {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   const fields = text.slice(close + 2).split(' ');
-  // After comm: state(0) ppid(1) ... utime(11) stime(12).
-  return { pid, ppid: Number(fields[1]), comm: text.slice(open + 1, close), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+  // After comm: state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14).
+  return {
+    pid,
+    ppid: Number(fields[1]),
+    comm: text.slice(open + 1, close),
+    cpuTicks: Number(fields[11]) + Number(fields[12]),
+    reapedChildTicks: Number(fields[13]) + Number(fields[14]),
+  };
 }
 
 async function allProcesses(): Promise<ProcStat[]> {
@@ -79,4 +87,17 @@ export async function cpuSeconds(pid: number): Promise<number> {
   const stat = await readStat(pid);
   if (stat === undefined) throw new Error(`process ${pid} is gone`);
   return stat.cpuTicks / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * CPU seconds used so far by `root` and every process below it, those that have exited included:
+ * a command that ran and ended between two readings (the `head` of a transfer) is in its waiting
+ * parent's cutime/cstime, a living one in its own utime/stime, so each is counted once. The
+ * difference of two readings is what the tree spent in between.
+ */
+export async function treeCpuSeconds(root: number): Promise<number> {
+  const tree = await processTree(root);
+  if (tree.length === 0) throw new Error(`process ${root} is gone`);
+  const ticks = tree.reduce((sum, stat) => sum + stat.cpuTicks + stat.reapedChildTicks, 0);
+  return ticks / CLOCK_TICKS_PER_SECOND;
 }

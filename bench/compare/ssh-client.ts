@@ -12,6 +12,8 @@ import { elapsedMs } from './stats.js';
 const COMMAND_TIMEOUT_MS = 120_000;
 
 export interface SshClient {
+  /** The ControlMaster's pid: multiplexed sessions' data passes through it. */
+  readonly masterPid: number;
   /** Runs `command` and resolves with its wall time in ms; rejects unless it exits 0. */
   timeCommand(command: string, mode: 'multiplexed' | 'new-connection'): Promise<number>;
   /** Streams `bytes` of stdout from the server; resolves with the wall time in ms. */
@@ -77,7 +79,9 @@ export async function connectSsh(sshd: ThrowAwaySshd): Promise<SshClient> {
     }
   }
 
+  if (master.pid === undefined) throw new Error('the ssh ControlMaster has no pid');
   return {
+    masterPid: master.pid,
     async timeCommand(command, mode) {
       const start = process.hrtime.bigint();
       await exited(spawn('ssh', [...argsFor(mode), command], { stdio: ['ignore', 'ignore', 'pipe'] }), `ssh ${command}`);

@@ -9,7 +9,7 @@ import type { KerberosRealm } from './kerberos-realm.js';
 import type { Endpoint } from './loadgen-spec.js';
 import { LoadProcess, runLoad } from './loadgen-process.js';
 import type { Options } from './options.js';
-import { cpuSeconds, processTree, treeMemory, type TreeMemory } from './process-tree.js';
+import { cpuSeconds, processTree, treeCpuSeconds, treeMemory, type TreeMemory } from './process-tree.js';
 import type { SshClient } from './ssh-client.js';
 import type { ThrowAwaySshd } from './sshd.js';
 import { MIB, elapsedMs } from './stats.js';
@@ -94,23 +94,49 @@ function latencyStep(kind: 'shell-command' | 'run-cmd' | 'new-connection', auths
   };
 }
 
+/**
+ * A transfer's rate, and the CPU each side spent per MiB of it, read from /proc around the run:
+ * the server (winrmd's listener, its shell host and the command; sshd, the session and the
+ * command) and the client (our load generator, as it reports its own; ssh's ControlMaster, through
+ * which the data passes, and this process, which reads or writes ssh's end of the pipe). On a
+ * machine whose cores are all busy during a transfer, the totals say more than the rates about
+ * what each design costs.
+ */
 function transferStep(kind: 'stdout' | 'stdin'): Step {
   return {
     name: kind,
     async run(context, round) {
       const { transferBytes: bytes, maxEnvelopeSize } = context.options;
+      const mib = bytes / MIB;
       const result: Record<string, Sides> = {};
       for (const auth of ['basic-https', 'ntlm-http', 'kerberos-http'] as const) {
         const target = endpoint(context, auth);
         if (target === undefined) continue;
+        const server: { winrmd?: number[]; other?: number[] } = {};
+        const client: { winrmd?: number[]; other?: number[] } = {};
         result[`${kind}/${auth}`] = await alternate(
           round,
           async () => {
+            const before = await treeCpuSeconds(context.winrmd.server.pid);
             const transfer = await runLoad({ kind, endpoint: target, bytes, maxEnvelopeSize }, 'transfer');
+            server.winrmd = [(((await treeCpuSeconds(context.winrmd.server.pid)) - before) * 1000) / mib];
+            client.winrmd = [transfer.cpuMicros / 1000 / mib];
             return [mibPerSecond(transfer.bytes, transfer.ms)];
           },
-          async () => [mibPerSecond(bytes, kind === 'stdout' ? await context.ssh.timeStdout(bytes) : await context.ssh.timeStdin(bytes))],
+          async () => {
+            const serverBefore = await treeCpuSeconds(context.sshd.pid);
+            const masterBefore = await treeCpuSeconds(context.ssh.masterPid);
+            const selfBefore = process.cpuUsage();
+            const ms = kind === 'stdout' ? await context.ssh.timeStdout(bytes) : await context.ssh.timeStdin(bytes);
+            const self = process.cpuUsage(selfBefore);
+            const masterMs = ((await treeCpuSeconds(context.ssh.masterPid)) - masterBefore) * 1000;
+            server.other = [(((await treeCpuSeconds(context.sshd.pid)) - serverBefore) * 1000) / mib];
+            client.other = [(masterMs + (self.user + self.system) / 1000) / mib];
+            return [mibPerSecond(bytes, ms)];
+          },
         );
+        result[`${kind}-cpu-server/${auth}`] = server;
+        result[`${kind}-cpu-client/${auth}`] = client;
       }
       return result;
     },
