@@ -12,7 +12,7 @@ import { TestInitiator } from '../../test/unit/auth/kerberos/test-initiator.js';
 import { SOAP_CONTENT_TYPE } from '../support/encrypted-messages.js';
 import { KeepAliveConnection } from '../support/http-connection.js';
 import { clientUnwrapKerberos } from '../support/kerberos-messages.js';
-import { soapReply, utf8, type SoapReply, type SoapTransport } from '../support/soap-transports.js';
+import { soapReply, utf8, type PreparedRequest, type SoapReply, type SoapTransport } from '../support/soap-transports.js';
 
 function tokenAfter(values: readonly string[], scheme: string): Buffer | undefined {
   for (const value of values) {
@@ -48,12 +48,20 @@ export class KerberosWrappedTransport implements SoapTransport {
     }
   }
 
-  async exchange(xml: string | Buffer): Promise<SoapReply> {
+  exchange(xml: string | Buffer): Promise<SoapReply> {
+    return this.send(this.prepare(xml));
+  }
+
+  prepare(xml: string | Buffer): PreparedRequest {
     const soap = utf8(xml);
     const framed = frameEncrypted([
       { protocol: ENCRYPTION_PROTOCOL.kerberos, originalContentType: SOAP_CONTENT_TYPE, originalLength: soap.length, ...this.initiator.wrap(soap) },
     ]);
-    const reply = await this.connection.post(framed.body, { 'Content-Type': framed.contentType });
+    return { body: framed.body, headers: { 'Content-Type': framed.contentType } };
+  }
+
+  async send(request: PreparedRequest): Promise<SoapReply> {
+    const reply = await this.connection.post(request.body, request.headers);
     const contentType = reply.headers['content-type'] ?? '';
     if (!contentType.startsWith('multipart/')) throw new Error(`unwrapped reply, HTTP ${reply.status}: ${reply.body.toString('utf8').slice(0, 200)}`);
     return soapReply(reply.status, clientUnwrapKerberos(this.initiator, reply.body, contentType));

@@ -9,7 +9,7 @@ import { SOAP_CONTENT_TYPE } from '../support/encrypted-messages.js';
 import { AES256_SHA1, ApReqBatch, acceptApReq, kerberosService, newKerberosAcceptor, replayCache } from '../support/kerberos-fixtures.js';
 import { recordHandshake } from '../support/ntlm-fixtures.js';
 import type { SoapTransport } from '../support/soap-transports.js';
-import { createShell, deleteShell, drainOutput, runCommand, sendInput, terminate, type DriverOptions } from '../support/winrs-driver.js';
+import { createShell, deleteShell, drainOutput, runCommand, streamInput, terminate, type DriverOptions } from '../support/winrs-driver.js';
 import type { Endpoint, LoadResult, LoadSpec } from './loadgen-spec.js';
 import { elapsedMs } from './stats.js';
 import { connect } from './winrm-connect.js';
@@ -90,10 +90,9 @@ async function stdin(endpoint: Endpoint, bytes: number, maxEnvelopeSize: number)
     const start = process.hrtime.bigint();
     const cpuStart = process.cpuUsage();
     const commandId = await runCommand(transport, shellId, 'cat > /dev/null', driver, false);
-    for (let sent = 0; sent < bytes; sent += chunk.length) {
-      const piece = bytes - sent <= chunk.length ? chunk.subarray(0, bytes - sent) : chunk;
-      await sendInput(transport, shellId, commandId, piece, sent + piece.length >= bytes, driver);
-    }
+    const pieces: Buffer[] = [];
+    for (let sent = 0; sent < bytes; sent += chunk.length) pieces.push(bytes - sent <= chunk.length ? chunk.subarray(0, bytes - sent) : chunk);
+    await streamInput(transport, shellId, commandId, pieces, driver);
     const result = await drainOutput(transport, shellId, commandId, driver);
     await terminate(transport, shellId, commandId, driver);
     const ms = elapsedMs(start);

@@ -28,9 +28,22 @@ export function soapReply(status: number, body: Buffer): SoapReply {
   };
 }
 
+/** A request made ready to go: its body sealed where the transport seals, its headers chosen. */
+export interface PreparedRequest {
+  readonly body: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 export interface SoapTransport {
-  /** Sends an envelope, as text or already as its UTF-8 bytes. */
+  /** Sends an envelope, as text or already as its UTF-8 bytes: `send(prepare(xml))`. */
   exchange(xml: string | Buffer): Promise<SoapReply>;
+  /**
+   * Makes a request ready without sending it, so that a client can seal its next message while the
+   * server works on the last. Sealing takes the next sequence number: prepared requests must be
+   * sent in the order they were prepared.
+   */
+  prepare(xml: string | Buffer): PreparedRequest;
+  send(request: PreparedRequest): Promise<SoapReply>;
   close(): void;
 }
 
@@ -43,11 +56,16 @@ export class BasicTransport implements SoapTransport {
     this.#authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
 
-  async exchange(xml: string | Buffer): Promise<SoapReply> {
-    const reply = await this.#connection.post(utf8(xml), {
-      Authorization: this.#authorization,
-      'Content-Type': SOAP_CONTENT_TYPE,
-    });
+  exchange(xml: string | Buffer): Promise<SoapReply> {
+    return this.send(this.prepare(xml));
+  }
+
+  prepare(xml: string | Buffer): PreparedRequest {
+    return { body: utf8(xml), headers: { Authorization: this.#authorization, 'Content-Type': SOAP_CONTENT_TYPE } };
+  }
+
+  async send(request: PreparedRequest): Promise<SoapReply> {
+    const reply = await this.#connection.post(request.body, request.headers);
     return soapReply(reply.status, reply.body);
   }
 
@@ -81,9 +99,17 @@ export class NtlmEncryptedTransport implements SoapTransport {
     }
   }
 
-  async exchange(xml: string | Buffer): Promise<SoapReply> {
+  exchange(xml: string | Buffer): Promise<SoapReply> {
+    return this.send(this.prepare(xml));
+  }
+
+  prepare(xml: string | Buffer): PreparedRequest {
     const framed = clientSeal(this.session, utf8(xml));
-    const sent = this.connection.post(framed.body, { 'Content-Type': framed.contentType });
+    return { body: framed.body, headers: { 'Content-Type': framed.contentType } };
+  }
+
+  async send(request: PreparedRequest): Promise<SoapReply> {
+    const sent = this.connection.post(request.body, request.headers);
     // While the server works on it: the key stream for the next messages (Rc4.prepare), as a
     // client that streams would.
     setImmediate(() => {

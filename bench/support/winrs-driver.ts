@@ -7,7 +7,7 @@
  */
 import { ACTION, TIMED_OUT_CODE, buildEnvelope, escapeXml, type EnvelopeOptions } from '../../test/support/wsman-xml.js';
 import { ReplyText } from '../../protocol/xml/reply-text.js';
-import type { SoapTransport } from './soap-transports.js';
+import type { PreparedRequest, SoapReply, SoapTransport } from './soap-transports.js';
 
 const SIGNAL_TERMINATE = 'http://schemas.microsoft.com/wbem/wsman/1/windows/shell/signal/terminate';
 const DONE = /<(?:[\w-]+:)?CommandState\b[^>]*State="[^"]*\/CommandState\/Done"/;
@@ -143,13 +143,31 @@ export async function terminate(transport: SoapTransport, shellId: string, comma
   }, driver);
 }
 
-/** One Send of stdin; `end` closes the command's stdin after these bytes. The reply comes once they are written. */
 /**
- * Send: the envelope is built around a marker and the data's base64 written into its bytes in
+ * Sends `pieces` as stdin, one Send after another, the last with End (which closes the command's
+ * stdin after its bytes); each reply comes once the bytes are written. Each Send is built and
+ * sealed while the server works on the one before, as ssh's client encrypts its next data while
+ * sshd handles the last, so the client's own work stays off the chain of waits.
+ */
+export async function streamInput(transport: SoapTransport, shellId: string, commandId: string, pieces: readonly Buffer[], driver: DriverOptions = {}): Promise<void> {
+  const prepare = (index: number): PreparedRequest =>
+    transport.prepare(sendEnvelope(shellId, commandId, pieces[index] ?? Buffer.alloc(0), index === pieces.length - 1, driver));
+  // Nothing prepared that is not sent: sealing takes a sequence number.
+  if (pieces.length === 0) return;
+  let request = prepare(0);
+  for (let index = 0; index < pieces.length; index++) {
+    const reply = transport.send(request);
+    if (index + 1 < pieces.length) request = prepare(index + 1);
+    checkSendReply(await reply);
+  }
+}
+
+/**
+ * One Send: the envelope is built around a marker and the data's base64 written into its bytes in
  * pieces (protocol/xml/reply-text.ts), as a lean client would: half a megabyte of base64 as one
  * string, then the envelope as another, then its UTF-8, is client cost the stdin row would measure.
  */
-export async function sendInput(transport: SoapTransport, shellId: string, commandId: string, data: Buffer, end: boolean, driver: DriverOptions = {}): Promise<void> {
+function sendEnvelope(shellId: string, commandId: string, data: Buffer, end: boolean, driver: DriverOptions): Buffer {
   const envelope = buildEnvelope(
     withDriverOptions(
       {
@@ -161,8 +179,10 @@ export async function sendInput(transport: SoapTransport, shellId: string, comma
     ),
   ).xml;
   const at = envelope.indexOf(DATA_MARKER);
-  const bytes = ReplyText.join([envelope.slice(0, at), ReplyText.base64(data), envelope.slice(at + DATA_MARKER.length)]).toUtf8();
-  const reply = await transport.exchange(bytes);
+  return ReplyText.join([envelope.slice(0, at), ReplyText.base64(data), envelope.slice(at + DATA_MARKER.length)]).toUtf8();
+}
+
+function checkSendReply(reply: SoapReply): void {
   if (reply.status !== 200) throw new Error(`Send: HTTP ${reply.status}: ${reply.text.slice(0, 300)}`);
 }
 
