@@ -45,11 +45,17 @@ async function withShell<T>(endpoint: Endpoint, driver: DriverOptions, use: (tra
   const transport = await connect(endpoint);
   try {
     const shellId = await createShell(transport, driver);
+    let result: T;
     try {
-      return await use(transport, shellId);
-    } finally {
-      await deleteShell(transport, shellId, driver);
+      result = await use(transport, shellId);
+    } catch (error) {
+      // The first failure is the one to report: after it a sealed connection may be out of step
+      // (a next message already sealed), and the Delete that follows would fail for that alone.
+      await deleteShell(transport, shellId, driver).catch(() => undefined);
+      throw error;
     }
+    await deleteShell(transport, shellId, driver);
+    return result;
   } finally {
     transport.close();
   }

@@ -94,10 +94,23 @@ export async function cpuSeconds(pid: number): Promise<number> {
  * a command that ran and ended between two readings (the `head` of a transfer) is in its waiting
  * parent's cutime/cstime, a living one in its own utime/stime, so each is counted once. The
  * difference of two readings is what the tree spent in between.
+ *
+ * Reading /proc is not one moment: a child reaped between the reading of its own stat and its
+ * parent's would be counted twice, or not at all. So the tree is read until two readings in a row
+ * agree on its processes and on every parent's reaped children's time.
  */
 export async function treeCpuSeconds(root: number): Promise<number> {
-  const tree = await processTree(root);
-  if (tree.length === 0) throw new Error(`process ${root} is gone`);
-  const ticks = tree.reduce((sum, stat) => sum + stat.cpuTicks + stat.reapedChildTicks, 0);
-  return ticks / CLOCK_TICKS_PER_SECOND;
+  let previous = await processTree(root);
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const current = await processTree(root);
+    if (current.length === 0) throw new Error(`process ${root} is gone`);
+    if (sameTree(previous, current)) return current.reduce((sum, stat) => sum + stat.cpuTicks + stat.reapedChildTicks, 0) / CLOCK_TICKS_PER_SECOND;
+    previous = current;
+  }
+  throw new Error(`the processes under ${root} kept changing while they were read`);
+}
+
+function sameTree(a: readonly ProcStat[], b: readonly ProcStat[]): boolean {
+  const reaped = new Map(a.map((stat) => [stat.pid, stat.reapedChildTicks]));
+  return a.length === b.length && b.every((stat) => reaped.get(stat.pid) === stat.reapedChildTicks);
 }

@@ -27,6 +27,30 @@ const atLeast = (limit: number, text: string): Target => ({ text, met: (ratio) =
 const SSH_MUX_TRUE = 'ssh over ControlMaster: true';
 const SSH_NEW_TRUE = 'ssh, new connection: true';
 
+const TRANSFER_SET_UPS = [
+  ['basic-https', 'HTTPS Basic'],
+  ['ntlm-http', 'HTTP NTLM-sealed'],
+  ['kerberos-http', 'HTTP Kerberos-wrapped'],
+] as const;
+
+/** What one transfer cost each side in CPU per MiB (steps.ts, transferStep): no target, the why of the rates. */
+function cpuRows(kind: 'stdout' | 'stdin'): RowDef[] {
+  const against = {
+    server: 'sshd, its session and command',
+    client: `ssh's ControlMaster and the pipe's ${kind === 'stdout' ? 'reader' : 'writer'}`,
+  };
+  return (['server', 'client'] as const).flatMap((side) =>
+    TRANSFER_SET_UPS.map(([auth, variant]): RowDef => ({
+      id: `${kind}-cpu-${side}/${auth}`,
+      figure: `${kind}: ${side} CPU`,
+      variant,
+      unit: 'ms/MiB',
+      better: 'lower',
+      against: against[side],
+    })),
+  );
+}
+
 export const ROWS: readonly RowDef[] = [
   { id: 'shell-command/basic-https', figure: 'One command in an open shell', variant: 'HTTPS Basic', unit: 'ms', better: 'lower', against: SSH_MUX_TRUE, target: atMost(0.5, 'ratio ≤ 0.5') },
   { id: 'shell-command/ntlm-http', figure: 'One command in an open shell', variant: 'HTTP NTLM-sealed', unit: 'ms', better: 'lower', against: SSH_MUX_TRUE, target: atMost(0.5, 'ratio ≤ 0.5') },
@@ -41,18 +65,8 @@ export const ROWS: readonly RowDef[] = [
   { id: 'stdin/basic-https', figure: 'stdin throughput', variant: 'HTTPS Basic', unit: 'MiB/s', better: 'higher', against: "… | ssh 'cat > /dev/null'", target: atLeast(0.5, 'ratio ≥ 0.5') },
   { id: 'stdin/ntlm-http', figure: 'stdin throughput', variant: 'HTTP NTLM-sealed', unit: 'MiB/s', better: 'higher', against: "… | ssh 'cat > /dev/null'", target: atLeast(0.25, 'ratio ≥ 0.25') },
   { id: 'stdin/kerberos-http', figure: 'stdin throughput', variant: 'HTTP Kerberos-wrapped', unit: 'MiB/s', better: 'higher', against: "… | ssh 'cat > /dev/null'", target: atLeast(0.25, 'ratio ≥ 0.25') },
-  { id: 'stdout-cpu-server/basic-https', figure: 'stdout: server CPU', variant: 'HTTPS Basic', unit: 'ms/MiB', better: 'lower', against: 'sshd, its session and command' },
-  { id: 'stdout-cpu-server/ntlm-http', figure: 'stdout: server CPU', variant: 'HTTP NTLM-sealed', unit: 'ms/MiB', better: 'lower', against: 'sshd, its session and command' },
-  { id: 'stdout-cpu-server/kerberos-http', figure: 'stdout: server CPU', variant: 'HTTP Kerberos-wrapped', unit: 'ms/MiB', better: 'lower', against: 'sshd, its session and command' },
-  { id: 'stdout-cpu-client/basic-https', figure: 'stdout: client CPU', variant: 'HTTPS Basic', unit: 'ms/MiB', better: 'lower', against: "ssh's ControlMaster and the pipe's reader" },
-  { id: 'stdout-cpu-client/ntlm-http', figure: 'stdout: client CPU', variant: 'HTTP NTLM-sealed', unit: 'ms/MiB', better: 'lower', against: "ssh's ControlMaster and the pipe's reader" },
-  { id: 'stdout-cpu-client/kerberos-http', figure: 'stdout: client CPU', variant: 'HTTP Kerberos-wrapped', unit: 'ms/MiB', better: 'lower', against: "ssh's ControlMaster and the pipe's reader" },
-  { id: 'stdin-cpu-server/basic-https', figure: 'stdin: server CPU', variant: 'HTTPS Basic', unit: 'ms/MiB', better: 'lower', against: 'sshd, its session and command' },
-  { id: 'stdin-cpu-server/ntlm-http', figure: 'stdin: server CPU', variant: 'HTTP NTLM-sealed', unit: 'ms/MiB', better: 'lower', against: 'sshd, its session and command' },
-  { id: 'stdin-cpu-server/kerberos-http', figure: 'stdin: server CPU', variant: 'HTTP Kerberos-wrapped', unit: 'ms/MiB', better: 'lower', against: 'sshd, its session and command' },
-  { id: 'stdin-cpu-client/basic-https', figure: 'stdin: client CPU', variant: 'HTTPS Basic', unit: 'ms/MiB', better: 'lower', against: "ssh's ControlMaster and the pipe's writer" },
-  { id: 'stdin-cpu-client/ntlm-http', figure: 'stdin: client CPU', variant: 'HTTP NTLM-sealed', unit: 'ms/MiB', better: 'lower', against: "ssh's ControlMaster and the pipe's writer" },
-  { id: 'stdin-cpu-client/kerberos-http', figure: 'stdin: client CPU', variant: 'HTTP Kerberos-wrapped', unit: 'ms/MiB', better: 'lower', against: "ssh's ControlMaster and the pipe's writer" },
+  ...cpuRows('stdout'),
+  ...cpuRows('stdin'),
   { id: 'shells/rss-mux', figure: 'Open shells: server RSS per shell', variant: 'HTTP NTLM, 10 users', unit: 'MiB', better: 'lower', against: 'ssh sessions on one ControlMaster connection', target: { text: 'winrmd ≤ 2 MiB', met: (_ratio, winrmd) => winrmd.median <= 2 } },
   { id: 'shells/rss-separate', figure: 'Open shells: server RSS per shell', variant: 'HTTP NTLM, 10 users', unit: 'MiB', better: 'lower', against: 'ssh sessions, one connection each', target: { text: 'winrmd ≤ 2 MiB', met: (_ratio, winrmd) => winrmd.median <= 2 } },
   { id: 'shells/pss-separate', figure: 'Open shells: server PSS per shell', variant: 'HTTP NTLM, 10 users', unit: 'MiB', better: 'lower', against: 'ssh sessions, one connection each' },

@@ -49,6 +49,8 @@ export class KeepAliveConnection {
   #head: (Head & { readonly bodyStart: number }) | undefined;
   #pending: Pending | undefined;
   #closed: Error | undefined;
+  /** Set once connected: from then on a request is written in the call that makes it. */
+  #up = false;
 
   constructor(
     readonly port: number,
@@ -59,6 +61,7 @@ export class KeepAliveConnection {
     this.#socket.setNoDelay(true);
     this.#connected = new Promise((resolve, reject) => {
       this.#socket.once(secure ? 'secureConnect' : 'connect', () => {
+        this.#up = true;
         resolve();
       });
       this.#socket.once('error', reject);
@@ -85,10 +88,15 @@ export class KeepAliveConnection {
     });
   }
 
-  async post(body: Buffer, headers: OutgoingHttpHeaders): Promise<HttpReply> {
-    await this.#connected;
-    if (this.#closed !== undefined) throw this.#closed;
-    if (this.#pending !== undefined) throw new Error('one request at a time on a kept-alive connection');
+  /**
+   * Sends a request; on a connection that is up its bytes are written before this returns, so a
+   * caller can go on to other work (sealing its next message) while the server reads them. Awaiting
+   * the connection first even when it is up would put that work ahead of the write.
+   */
+  post(body: Buffer, headers: OutgoingHttpHeaders): Promise<HttpReply> {
+    if (!this.#up) return this.#connected.then(() => this.post(body, headers));
+    if (this.#closed !== undefined) return Promise.reject(this.#closed);
+    if (this.#pending !== undefined) return Promise.reject(new Error('one request at a time on a kept-alive connection'));
     let head = `POST /wsman HTTP/1.1\r\nHost: 127.0.0.1:${this.port}\r\nConnection: keep-alive\r\nContent-Length: ${body.length}\r\n`;
     for (const [name, value] of Object.entries(headers)) {
       if (value === undefined || name.toLowerCase() === 'content-length') continue;

@@ -150,14 +150,16 @@ export async function terminate(transport: SoapTransport, shellId: string, comma
  * sshd handles the last, so the client's own work stays off the chain of waits.
  */
 export async function streamInput(transport: SoapTransport, shellId: string, commandId: string, pieces: readonly Buffer[], driver: DriverOptions = {}): Promise<void> {
+  // No input at all is still one Send, with End, so that the command sees its stdin close.
+  const all = pieces.length === 0 ? [Buffer.alloc(0)] : pieces;
   const prepare = (index: number): PreparedRequest =>
-    transport.prepare(sendEnvelope(shellId, commandId, pieces[index] ?? Buffer.alloc(0), index === pieces.length - 1, driver));
-  // Nothing prepared that is not sent: sealing takes a sequence number.
-  if (pieces.length === 0) return;
+    transport.prepare(sendEnvelope(shellId, commandId, all[index] ?? Buffer.alloc(0), index === all.length - 1, driver));
   let request = prepare(0);
-  for (let index = 0; index < pieces.length; index++) {
+  for (let index = 0; index < all.length; index++) {
     const reply = transport.send(request);
-    if (index + 1 < pieces.length) request = prepare(index + 1);
+    // Awaited below; handled now in case preparing the next one throws first.
+    reply.catch(() => undefined);
+    if (index + 1 < all.length) request = prepare(index + 1);
     checkSendReply(await reply);
   }
 }

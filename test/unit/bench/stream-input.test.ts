@@ -3,9 +3,12 @@
  * out once, in order, End on the last only, and each Send is prepared while the one before is
  * still unanswered.
  */
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+
 import { describe, expect, it } from 'vitest';
 
-import { soapReply, type PreparedRequest, type SoapReply, type SoapTransport } from '../../../bench/support/soap-transports.js';
+import { BasicTransport, soapReply, type PreparedRequest, type SoapReply, type SoapTransport } from '../../../bench/support/soap-transports.js';
 import { streamInput } from '../../../bench/support/winrs-driver.js';
 
 class RecordingTransport implements SoapTransport {
@@ -59,9 +62,45 @@ describe('streamInput', () => {
     expect(transport.sentBodies[0]).toContain('End="true"');
   });
 
-  it('prepares nothing for no pieces (sealing would spend a sequence number)', async () => {
+  it('sends one empty Send with End for no input, so that stdin still closes', async () => {
     const transport = new RecordingTransport();
     await streamInput(transport, 'SHELL', 'COMMAND', []);
-    expect(transport.events).toEqual([]);
+    expect(transport.events).toEqual(['prepare 1', 'send 1', 'answered 1']);
+    expect(transport.sentBodies[0]).toMatch(/End="true"><\/shell:Stream>/);
+  });
+
+  it('writes each Send on a real connection before it prepares the next', async () => {
+    const server = http.createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'Content-Type': 'application/soap+xml;charset=UTF-8' }).end('<s:Envelope/>');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const transport = new BasicTransport(port, 'user', 'password');
+    const events: string[] = [];
+    const prepare = transport.prepare.bind(transport);
+    transport.prepare = (xml) => {
+      events.push('prepare');
+      return prepare(xml);
+    };
+    // Every request's head goes through Socket#write: recorded beside the prepares, in order.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, and called with its socket as `this`
+    const originalWrite = net.Socket.prototype.write;
+    net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]): boolean {
+      if (typeof args[0] === 'string' && args[0].startsWith('POST ')) events.push('write');
+      return Reflect.apply(originalWrite, this, args) as boolean;
+    };
+    try {
+      await transport.exchange('<s:Envelope/>'); // the connection is up from here on
+      events.length = 0;
+      await streamInput(transport, 'SHELL', 'COMMAND', [Buffer.from('a'), Buffer.from('b'), Buffer.from('c')]);
+      expect(events).toEqual(['prepare', 'write', 'prepare', 'write', 'prepare', 'write']);
+    } finally {
+      net.Socket.prototype.write = originalWrite;
+      transport.close();
+      server.close();
+    }
   });
 });
