@@ -61,6 +61,18 @@ export class LoadProcess {
     });
   }
 
+  /** A line on its stdin: the go-ahead after a transfer-mark. */
+  send(line: string): void {
+    this.#child.stdin?.write(`${line}\n`);
+  }
+
+  /** The next result, which must be of `kind`. */
+  async expect<K extends LoadResult['kind']>(kind: K): Promise<Extract<LoadResult, { kind: K }>> {
+    const result = await this.next();
+    if (result.kind !== kind) throw new Error(`expected a ${kind} result, got ${result.kind}`);
+    return result as Extract<LoadResult, { kind: K }>;
+  }
+
   /** Closes its stdin (the shells scenario's cue to clean up) and waits for a clean exit. */
   async finish(): Promise<void> {
     this.#child.stdin?.end();
@@ -75,4 +87,23 @@ export async function runLoad<K extends LoadResult['kind']>(spec: LoadSpec, kind
   await load.finish();
   if (result.kind !== kind) throw new Error(`expected a ${kind} result, got ${result.kind}`);
   return result as Extract<LoadResult, { kind: K }>;
+}
+
+/**
+ * Runs a transfer spec, calling `atMark` where its timed part starts and where it ends (the load
+ * generator waits meanwhile), and returns its result.
+ */
+export async function runTransfer(spec: Extract<LoadSpec, { kind: 'stdout' | 'stdin' }>, atMark: (at: 'start' | 'end') => Promise<void>): Promise<Extract<LoadResult, { kind: 'transfer' }>> {
+  const load = new LoadProcess(spec);
+  try {
+    for (const at of ['start', 'end'] as const) {
+      const mark = await load.expect('transfer-mark');
+      if (mark.at !== at) throw new Error(`expected the transfer's ${at} mark, got ${mark.at}`);
+      await atMark(at);
+      load.send('go');
+    }
+    return await load.expect('transfer');
+  } finally {
+    await load.finish();
+  }
 }

@@ -4,6 +4,7 @@
  * every result, so that a figure never comes from a run of faults.
  */
 import http from 'node:http';
+import { createInterface } from 'node:readline';
 import { buildIdentify } from '../../test/support/wsman-xml.js';
 import { SOAP_CONTENT_TYPE } from '../support/encrypted-messages.js';
 import { AES256_SHA1, ApReqBatch, acceptApReq, kerberosService, newKerberosAcceptor, replayCache } from '../support/kerberos-fixtures.js';
@@ -65,14 +66,26 @@ async function stdout(endpoint: Endpoint, bytes: number, maxEnvelopeSize: number
   const driver = { maxEnvelopeSize };
   return withShell(endpoint, driver, async (transport, shellId) => {
     await runToDone(transport, shellId, 'true', driver);
+    await mark('start');
     const start = process.hrtime.bigint();
     const cpuStart = process.cpuUsage();
     const received = await runToDone(transport, shellId, `head -c ${bytes} /dev/zero`, driver);
     const ms = elapsedMs(start);
     const cpuMicros = cpuMicrosSince(cpuStart);
+    await mark('end');
     if (received !== bytes) throw new Error(`stdout: expected ${bytes} bytes, received ${received}`);
     return { kind: 'transfer', ms, bytes, cpuMicros };
   });
+}
+
+let stdinLines: AsyncIterator<string> | undefined;
+
+/** Says where a transfer's timed part starts or ends, and waits for the orchestrator's go-ahead. */
+async function mark(at: 'start' | 'end'): Promise<void> {
+  print({ kind: 'transfer-mark', at });
+  stdinLines ??= createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  const line = await stdinLines.next();
+  if (line.done === true) throw new Error('the orchestrator went away during a transfer');
 }
 
 function cpuMicrosSince(start: NodeJS.CpuUsage): number {
@@ -93,6 +106,7 @@ async function stdin(endpoint: Endpoint, bytes: number, maxEnvelopeSize: number)
   const chunk = Buffer.alloc(stdinChunkBytes(maxEnvelopeSize));
   return withShell(endpoint, driver, async (transport, shellId) => {
     await runToDone(transport, shellId, 'true', driver);
+    await mark('start');
     const start = process.hrtime.bigint();
     const cpuStart = process.cpuUsage();
     const commandId = await runCommand(transport, shellId, 'cat > /dev/null', driver, false);
@@ -103,6 +117,7 @@ async function stdin(endpoint: Endpoint, bytes: number, maxEnvelopeSize: number)
     await terminate(transport, shellId, commandId, driver);
     const ms = elapsedMs(start);
     const cpuMicros = cpuMicrosSince(cpuStart);
+    await mark('end');
     if (result.exitCode !== 0) throw new Error(`cat exited with ${result.exitCode}`);
     return { kind: 'transfer', ms, bytes, cpuMicros };
   });

@@ -33,6 +33,11 @@ export type LoadSpec =
 
 export type LoadResult =
   | { readonly kind: 'samples'; readonly ms: readonly number[] }
+  /**
+   * Printed just before a transfer's timed part and just after it; the load generator then waits
+   * for a line on its stdin, so that the orchestrator reads the server's CPU at exactly those points.
+   */
+  | { readonly kind: 'transfer-mark'; readonly at: 'start' | 'end' }
   /** `cpuMicros`: the load generator's own CPU (user + system, all threads) during the `ms`. */
   | { readonly kind: 'transfer'; readonly ms: number; readonly bytes: number; readonly cpuMicros: number }
   /** `requests` in `ms`, after `warmupRequests` untimed ones. */

@@ -7,7 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { KerberosRealm } from './kerberos-realm.js';
 import type { Endpoint } from './loadgen-spec.js';
-import { LoadProcess, runLoad } from './loadgen-process.js';
+import { LoadProcess, runLoad, runTransfer } from './loadgen-process.js';
 import type { Options } from './options.js';
 import { cpuSeconds, processTree, treeCpuSeconds, treeMemory, type TreeMemory } from './process-tree.js';
 import type { SshClient } from './ssh-client.js';
@@ -117,9 +117,13 @@ function transferStep(kind: 'stdout' | 'stdin'): Step {
         result[`${kind}/${auth}`] = await alternate(
           round,
           async () => {
-            const before = await treeCpuSeconds(context.winrmd.server.pid);
-            const transfer = await runLoad({ kind, endpoint: target, bytes, maxEnvelopeSize }, 'transfer');
-            server.winrmd = [(((await treeCpuSeconds(context.winrmd.server.pid)) - before) * 1000) / mib];
+            // Read where the load generator's timed part starts and ends: its logon, the shell's
+            // creation and deletion, and starting a shell host stay out.
+            const cpu: Partial<Record<'start' | 'end', number>> = {};
+            const transfer = await runTransfer({ kind, endpoint: target, bytes, maxEnvelopeSize }, async (at) => {
+              cpu[at] = await treeCpuSeconds(context.winrmd.server.pid);
+            });
+            server.winrmd = [(((cpu.end ?? Number.NaN) - (cpu.start ?? Number.NaN)) * 1000) / mib];
             client.winrmd = [transfer.cpuMicros / 1000 / mib];
             return [mibPerSecond(transfer.bytes, transfer.ms)];
           },
