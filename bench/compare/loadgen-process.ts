@@ -83,10 +83,11 @@ export class LoadProcess {
 /** Runs a spec to completion and returns its one result of the given kind. */
 export async function runLoad<K extends LoadResult['kind']>(spec: LoadSpec, kind: K): Promise<Extract<LoadResult, { kind: K }>> {
   const load = new LoadProcess(spec);
-  const result = await load.next();
-  await load.finish();
-  if (result.kind !== kind) throw new Error(`expected a ${kind} result, got ${result.kind}`);
-  return result as Extract<LoadResult, { kind: K }>;
+  try {
+    return await load.expect(kind);
+  } finally {
+    await load.finish();
+  }
 }
 
 /**

@@ -58,18 +58,6 @@ interface WasmApi {
 
 type Finder = (bytes: Uint8Array) => number;
 
-function isDisallowed(byte: number): boolean {
-  return byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d;
-}
-
-/** The same scan a byte at a time: the tests' reference (in JavaScript it is slower than the text's pattern test). */
-export function findControlByteBytewise(bytes: Uint8Array): number {
-  for (let index = 0; index < bytes.length; index++) {
-    if (isDisallowed(bytes[index] ?? 0)) return index;
-  }
-  return -1;
-}
-
 function load(): Finder | undefined {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   // Node without WebAssembly (--jitless).
