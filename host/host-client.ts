@@ -33,6 +33,7 @@ export class HostClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private death: string | undefined;
+  private answered = false;
   /**
    * Told when the host let a cancelled Receive's grace pass without an answer (or the deadline of
    * a `lateMeansHung` request): a host that cannot answer those at once is hung (stopped, or its
@@ -46,6 +47,11 @@ export class HostClient {
 
   get isDead(): boolean {
     return this.death !== undefined;
+  }
+
+  /** The host has answered a request: it is up and working, not only started. */
+  get hasAnswered(): boolean {
+    return this.answered;
   }
 
   get pendingCount(): number {
@@ -94,6 +100,7 @@ export class HostClient {
   receive(message: FromHost): void {
     const pending = this.settle(message.id);
     if (pending === undefined) return; // Answered after its deadline: nobody waits for it now.
+    this.answered = true;
     if (message.ok) pending.resolve(message.value);
     else pending.reject(fromWire(message.error));
   }

@@ -5,6 +5,7 @@
 import { CommandIdInUseError, CommandLaunchError, ReceiveBusyError, StdinClosedError } from '../shell/errors.js';
 import { ConsolePool } from '../shell/console-pool.js';
 import { ShellSession } from '../shell/shell-session.js';
+import { StandbyPool } from '../shell/standby-pool.js';
 import type { CommandProcess } from '../shell/command-process.js';
 import { UnknownTargetError } from './errors.js';
 import { asBuffers, type FromHost, type HostOperation, type HostResults, type ToHost, type WireError } from './protocol.js';
@@ -15,6 +16,8 @@ export class HostServer {
   private readonly receives = new Map<number, AbortController>();
   /** A console set up ahead for the next console Command of any of this account's shells. */
   private readonly consoles = new ConsolePool();
+  /** A process started ahead for the next shell of the kind this account's shells have been. */
+  private readonly standbys = new StandbyPool();
 
   constructor(private readonly reply: (message: FromHost) => void) {}
 
@@ -39,14 +42,14 @@ export class HostServer {
     const shells = [...this.shells.values()];
     this.shells.clear();
     this.consoles.release();
-    await Promise.all(shells.map((shell) => shell.close()));
+    await Promise.all([...shells.map((shell) => shell.close()), this.standbys.close()]);
   }
 
   private async run(request: HostOperation, id: number): Promise<HostResults[keyof HostResults]> {
     switch (request.op) {
       case 'openShell':
         if (this.shells.has(key(request.shellId))) throw new Error(`shell ${request.shellId} exists`);
-        this.shells.set(key(request.shellId), new ShellSession(request.shellId, request.settings, this.consoles, true));
+        this.shells.set(key(request.shellId), new ShellSession(request.shellId, request.settings, this.consoles, this.standbys));
         return undefined;
       case 'closeShell': {
         const shell = this.shells.get(key(request.shellId));

@@ -43,9 +43,17 @@ export class RemoteShell implements ShellHandle {
     this.commands = new CommandTable(id);
   }
 
-  /** Opens the shell in the host; the proxy is usable once this resolves. */
+  /**
+   * Opens the shell in the host. A host that has answered before is not waited for (a round trip
+   * on every Create): the channel keeps order, so whatever is asked of the shell reaches the host
+   * after its opening, and a host that then fails to open it has died or hangs, is ended as such
+   * (server/shell-hosts.ts), and the shell's next request meets the unknown-shell fault. A new
+   * host's first shell is waited for, so that a host that cannot work fails the Create itself.
+   */
   static async open(id: string, settings: ShellSettings, host: HostClient, deadlines: ProxyDeadlines = DEFAULT_DEADLINES): Promise<RemoteShell> {
-    await host.request({ op: 'openShell', shellId: id, settings }, { deadlineMs: deadlines.operationMs, lateMeansHung: true });
+    const opened = host.request({ op: 'openShell', shellId: id, settings }, { deadlineMs: deadlines.operationMs, lateMeansHung: true });
+    if (host.hasAnswered) opened.catch(ignore);
+    else await opened;
     return new RemoteShell(id, settings, host, deadlines);
   }
 
@@ -112,9 +120,16 @@ export class RemoteShell implements ShellHandle {
     this.removing.delete(command.pid);
   }
 
-  /** Ends every process of the shell in the host; a dead host has ended them already. */
+  /**
+   * Ends every process of the shell in the host; a dead host has ended them already. Resolves once
+   * the host has closed the shell, or at once when no command is left that may run: the client's
+   * Delete then does not wait for a round trip to the host (and a standby's fork there). What a
+   * finished command left running in its group the host kills as it reads the removal and the
+   * close, which come after everything sent before them, as Signal's reply does not wait for it.
+   */
   close(): Promise<void> {
     this.closing ??= this.closeInHost();
+    if (this.commands.all().length === 0 && this.removing.size === 0) return Promise.resolve();
     return this.closing;
   }
 

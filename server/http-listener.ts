@@ -3,7 +3,7 @@ import { ACTION } from '../protocol/wsman/actions.js';
 import { WsmanFault } from '../protocol/wsman/fault.js';
 import type { AuthDecision, AuthGate } from './auth-gate.js';
 import type { ServiceState } from './handlers/index.js';
-import type { Logger } from './logger.js';
+import { releaseGatheredLines, type Logger } from './logger.js';
 import { MessageSecurityError, type SecurityContext } from '../auth/security-context.js';
 import { connectionSecurityOf } from './connection-security.js';
 import { decryptRequest, encryptReply, isEncryptedBody } from './message-encryption.js';
@@ -121,6 +121,7 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
       bytesIn: Number(request.headers['content-length'] ?? 0) || 0,
       bytesOut: Number(reply.getHeader('content-length') ?? 0) || 0,
     });
+    releaseGatheredLines(options.log);
     done();
   });
 

@@ -1,5 +1,6 @@
 import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino';
 import { censorCredentials } from './log-censor.js';
+import { GatheredLines, gatheredStdout } from './log-destination.js';
 
 export type { Logger };
 
@@ -7,13 +8,12 @@ export type { Logger };
  * One JSON line per event on stdout. Credentials are censored here (log-censor.ts) so that no call
  * site can leak one even if it logs a whole header object by mistake.
  *
- * The lines are written asynchronously: a synchronous write to a pipe or a journal costs the
- * request that logs it a system call and the wake-up of the reader (measured: about a tenth of a
- * whole Receive on a busy machine), and while one write is under way the lines after it are
- * joined into the next. pino flushes what is left when the process exits, and serve flushes
- * before it returns.
+ * The lines are written asynchronously, a request's lines together once it ends
+ * (log-destination.ts): each write to a pipe or a journal costs winrmd a system call and wakes the
+ * reader. What is still gathered is written when the process exits, and serve flushes before it
+ * returns.
  */
-export function createLogger(level: string, destination: DestinationStream = pino.destination({ dest: 1, sync: false })): Logger {
+export function createLogger(level: string, destination: DestinationStream = gatheredStdout()): Logger {
   return censorChildBindings(
     pino(
       {
@@ -40,4 +40,11 @@ function censorChildBindings(root: Logger): Logger {
     return logger;
   };
   return wrap(root);
+}
+
+/** Writes out the lines gathered so far: a request's lines go when it ends (log-destination.ts). */
+export function releaseGatheredLines(log: Logger): void {
+  // Child loggers share their root's destination.
+  const destination: unknown = Reflect.get(log, pino.symbols.streamSym);
+  if (destination instanceof GatheredLines) destination.release();
 }

@@ -37,7 +37,7 @@ export class CommandProcess {
   /** Re-checks the one waiting Receive; set only while a Receive waits. */
   private waiter: (() => void) | undefined;
   private readonly exited: Promise<void>;
-  /** Called each time a Receive hands out the exit code (see ShellSession's standby). */
+  /** Called each time a Receive hands out the exit code (the host's standby pool then starts its next spare). */
   onExitCodeReported: (() => void) | undefined;
 
   private constructor(

@@ -22,8 +22,8 @@ import type { ShellSettings } from './types.js';
 
 /**
  * What the waiting sh runs. $1 is the descriptor the command line arrives on (a socket pair, as
- * libuv makes a child's pipes, so it also carries the "ready" byte back); $2 the memory cgroup's
- * cgroup.procs or empty; $3 stty(1) for a console, or empty; the rest is the interpreter's argv.
+ * libuv makes a child's pipes, so it also carries the "ready" byte back); $2 stty(1) for a console,
+ * or empty; the rest is the interpreter's argv.
  *
  * A console's modes are set here, in the waiting process, rather than by a run of stty forked from
  * the host, and SIGHUP is ignored here (an ignored signal stays ignored across exec, so the command
@@ -32,23 +32,28 @@ import type { ShellSettings } from './types.js';
  * Only then does it say it is ready: input typed at a terminal before its modes are set would be
  * taken with the kernel's defaults (a CR read as a newline).
  *
- * The line arrives followed by a line holding only "." and then the end of the pipe; `read` takes
- * a line at a time, and the lines are put back together. A line cut short (the host went away while
- * writing it) or an empty pipe ends the process instead of running what came.
+ * What arrives is a line naming the shell's memory cgroup's cgroup.procs (empty for none), the
+ * command line, then a line holding only "." and the end of the pipe. The cgroup comes with the line,
+ * not as an argument, so that a standby started for one shell can serve another of the same kind
+ * (standby-pool.ts); it is entered before the exec, so the command still runs inside it from its
+ * first instruction. `read` takes a line at a time, and the lines are put back together. A line
+ * cut short (the host went away while writing it) or an empty pipe ends the process instead of
+ * running what came.
  */
 const WAITING_SHELL = '/bin/sh';
 
 const WAIT_SCRIPT = [
-  `if [ -n "$2" ]; then ${memoryCgroupEntry('"$2"')}; fi`,
-  `if [ -n "$3" ]; then trap '' HUP; "$3" ${TERMINAL_MODES.join(' ')} || exit 124; fi`,
+  `if [ -n "$2" ]; then trap '' HUP; "$2" ${TERMINAL_MODES.join(' ')} || exit 124; fi`,
   'printf r >&"$1" || exit 125',
+  'IFS= read -r procs <&"$1" || exit 125',
   'IFS= read -r line <&"$1" || exit 125',
   'while IFS= read -r more <&"$1"; do line="$line',
   '$more"; done',
   'case $line in *"',
   '.") line=${line%??} ;; *) exit 125 ;; esac',
   'eval "exec $1<&-"',
-  'shift 3',
+  `if [ -n "$procs" ]; then ${memoryCgroupEntry('"$procs"')}; fi`,
+  'shift 2',
   'exec "$@" "$line"',
 ].join('\n');
 
@@ -116,7 +121,7 @@ export class StandbyProcess {
       if (withConsole) console = ConsoleInput.openWithKernelModes('(standby)', consoleSize(settings.environment));
       const { stdio, extraFd } = stdioWithExtraPipe(console?.stdin ?? 'pipe');
       if (extraFd > HIGHEST_PIPE_FD) throw new Error(`descriptor ${extraFd} is beyond what sh can name`);
-      const waiter = ['-c', WAIT_SCRIPT, 'winrmd-standby', String(extraFd), settings.memoryCgroupProcs ?? '', console === undefined ? '' : findStty(), entered, ...programArgs];
+      const waiter = ['-c', WAIT_SCRIPT, 'winrmd-standby', String(extraFd), console === undefined ? '' : findStty(), entered, ...programArgs];
       // setsid(1) makes the console the session's controlling terminal, as in ConsoleInput.wrap.
       const target = console === undefined ? { file: WAITING_SHELL, args: waiter } : { file: findSetsid(), args: ['--ctty', '--', WAITING_SHELL, ...waiter] };
       child = spawn(target.file, target.args, {
@@ -170,11 +175,15 @@ export class StandbyProcess {
    * process and its stdin for CommandProcess.adopt.
    */
   hand(commandId: string, commandLine: string, settings: ShellSettings): { child: CommandChild; input: CommandInput } {
+    const procs = settings.memoryCgroupProcs ?? '';
+    // The path is winrmd's own (server/shell-cgroups.ts); one that is not a single line cannot be sent.
+    if (procs.includes('\n')) throw new Error('a cgroup path holding a newline');
     this.console?.assign(commandId, consoleSize(settings.environment));
     // The line may go at once (the waiting sh reads it once it is set up), but console input must
-    // wait until the terminal's modes are set. A standby that fails to set up exits (124, 126).
+    // wait until the terminal's modes are set. A standby that fails to set up exits (124, 125), one
+    // that cannot enter the cgroup 126.
     this.console?.holdInputUntil(this.ready);
-    this.commandLinePipe.end(`${commandLine}\n.\n`);
+    this.commandLinePipe.end(`${procs}\n${commandLine}\n.\n`);
     return { child: this.child, input: this.console ?? new PipeInput(commandId, pipeOf(this.child)) };
   }
 

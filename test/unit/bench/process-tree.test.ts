@@ -35,13 +35,15 @@ describe('treeCpuSeconds', () => {
     // that is left of the tree when it is read.
     const parent = start(`sh -c '${WORK}'; sh -c '${WORK}'; echo done; exec sleep 30`);
     try {
+      const onceBefore = await measureOnce();
       const before = await treeCpuSeconds(pidOf(parent));
       go(parent);
       expect(await nextLine(parent)).toBe('done');
       const spent = (await treeCpuSeconds(pidOf(parent))) - before;
-      const once = await measureOnce();
-      expect(spent).toBeGreaterThan(1.5 * once);
-      expect(spent).toBeLessThan(2.5 * once + 0.1);
+      const once = (onceBefore + (await measureOnce())) / 2;
+      // Wide bounds: a busy virtual machine's CPU time for the same work drifts by half within seconds.
+      expect(spent).toBeGreaterThan(1.25 * once);
+      expect(spent).toBeLessThan(3 * once + 0.1);
     } finally {
       parent.kill('SIGKILL');
     }
@@ -50,14 +52,15 @@ describe('treeCpuSeconds', () => {
   it('counts a descendant still running by its own time', async () => {
     const parent = start(`sh -c '${WORK}; echo done; exec sleep 30'`);
     try {
+      const onceBefore = await measureOnce();
       const before = await treeCpuSeconds(pidOf(parent));
       go(parent);
       expect(await nextLine(parent)).toBe('done');
-      const once = await measureOnce();
+      const once = (onceBefore + (await measureOnce())) / 2;
       // The worker has not exited: its time is its own, not yet its parent's reaped children's.
       const spent = (await treeCpuSeconds(pidOf(parent))) - before;
       expect(spent).toBeGreaterThan(0.5 * once);
-      expect(spent).toBeLessThan(1.5 * once + 0.1);
+      expect(spent).toBeLessThan(1.75 * once + 0.1);
     } finally {
       parent.kill('SIGKILL');
     }

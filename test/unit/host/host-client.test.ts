@@ -282,6 +282,55 @@ describe('RemoteShell', () => {
     expect(shell.processGroups()).toEqual([]);
   });
 
+  it("waits for a new host's answer to its first shell, and for no later one", async () => {
+    const { client, sent } = scripted();
+    let firstOpened = false;
+    const first = RemoteShell.open('S1', SETTINGS, client).then((shell) => {
+      firstOpened = true;
+      return shell;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(firstOpened).toBe(false);
+    client.receive({ id: idOf(sent[0]), ok: true, value: undefined });
+    await first;
+    // The host has answered: the next shell is the proxy at once, its opening still unanswered,
+    // and what is asked of it goes on the channel after the opening.
+    const second = await RemoteShell.open('S2', SETTINGS, client);
+    expect(sent.at(-1)).toMatchObject({ op: 'openShell', shellId: 'S2' });
+    const starting = second.startCommand('C', { commandLine: 'x', executable: 'x', args: [], skipInterpreter: false });
+    expect(sent.map((message) => message.op)).toEqual(['openShell', 'openShell', 'startCommand']);
+    // A failed opening is ignored (the host is then ended as dead or hung); the proxy meets it later.
+    client.receive({ id: idOf(sent[1]), ok: false, error: { name: 'Error', message: 'cannot' } });
+    client.receive({ id: idOf(sent[2]), ok: false, error: { name: 'UnknownTargetError', code: 'shell', target: 'S2', message: 'no shell S2' } });
+    await expect(starting).rejects.toBeInstanceOf(UnknownTargetError);
+  });
+
+  it('answers the close of a shell with no command left at once, and of one with a command only once the host has closed it', async () => {
+    const { client, sent, shell, answer, start } = await scriptedShell();
+    const running = await start('RUNNING', 5);
+    expect(running.pid).toBe(5);
+    let closed = false;
+    const closing = shell.close().then(() => {
+      closed = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent.at(-1)).toMatchObject({ op: 'closeShell' });
+    expect(closed).toBe(false);
+    answer(undefined);
+    await closing;
+
+    const other = await scriptedShell();
+    const done = await other.start('DONE', 6);
+    const receiving = done.receive(STDOUT, 100, new AbortController().signal);
+    other.answer({ chunks: [], endedStreams: ['stdout'], exitCode: 0 });
+    await receiving;
+    await other.shell.removeCommand('DONE');
+    // Neither the removal nor the close is answered: nothing of the shell may still run.
+    await other.shell.close();
+    expect(other.sent.map((message) => message.op)).toEqual(['openShell', 'startCommand', 'receive', 'removeCommand', 'closeShell']);
+    expect(client.isDead).toBe(false);
+  });
+
   it('closes without asking a dead host, and reports the close once', async () => {
     const { client, sent } = scripted();
     const opening = RemoteShell.open('S', SETTINGS, client);

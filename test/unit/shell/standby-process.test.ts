@@ -1,6 +1,7 @@
 /**
- * A shell's process started ahead (shell/standby-process.ts): a command handed to it must be
- * indistinguishable from one started the usual way, and no standby may outlive its shell.
+ * The process started ahead for a shell host's next command (shell/standby-process.ts, kept by
+ * shell/standby-pool.ts): a command handed to it must be indistinguishable from one started the
+ * usual way, it serves only shells it fits, and none outlives its pool (the host).
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,20 +11,25 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { CommandLaunchError } from '../../../shell/errors.js';
 import { ShellSession } from '../../../shell/shell-session.js';
+import { StandbyPool } from '../../../shell/standby-pool.js';
 import type { CommandLaunch, ShellSettings } from '../../../shell/types.js';
 import { drain, groupIsGone, livingMembers, processGroupOf, settings, viaShell, waitFor } from './helpers.js';
 
 const sessions: ShellSession[] = [];
 const directories: string[] = [];
+/** The host's pool, shared by the shells of one test as a host's shells share it. */
+let pool = new StandbyPool();
 
 function session(overrides: Partial<ShellSettings> = {}): ShellSession {
-  const shell = new ShellSession(`S${sessions.length}`, settings(overrides), undefined, true);
+  const shell = new ShellSession(`S${sessions.length}`, settings(overrides), undefined, pool);
   sessions.push(shell);
   return shell;
 }
 
 afterEach(async () => {
   await Promise.all(sessions.splice(0).map((shell) => shell.close()));
+  await pool.close();
+  pool = new StandbyPool();
   for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
 
@@ -50,6 +56,12 @@ async function waitingStandby(): Promise<number> {
   const [pid] = waitingStandbys();
   if (pid === undefined) throw new Error('the standby went away');
   return pid;
+}
+
+/** The one waiting standby, once it is another than `previous` (which may wait a moment longer for its line). */
+async function anotherStandby(previous: number): Promise<number> {
+  await waitFor(() => waitingStandbys().length === 1 && !waitingStandbys().includes(previous), 'another standby');
+  return waitingStandby();
 }
 
 function consoleLaunch(commandLine: string): CommandLaunch {
@@ -146,26 +158,41 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
     expect(sockets(fromStandby.stdout)).toBe('2');
   });
 
-  it('follows the kind of stdin the last command asked for, from the second command on, after each exit', async () => {
+  it('is started for the kind of stdin the last command asked for, and serves only that kind', async () => {
     const shell = session();
-    await waitingStandby();
+    const consoleStandby = await waitingStandby();
     const first = await shell.startCommand('c1', pipeLaunch('[ -t 0 ] || echo pipe; read x; echo "got $x"'));
-    // The console standby did not fit a pipe command: it is gone, and no other waits while c1 runs.
-    await waitFor(() => waitingStandbys().length === 0, 'the console standby to end');
+    // The console standby did not fit a pipe command, which started the usual way; a pipe standby
+    // takes its place while c1 runs.
+    expect(first.pid).not.toBe(consoleStandby);
+    await waitFor(() => waitingStandbys().length === 1 && !waitingStandbys().includes(consoleStandby), 'a pipe standby instead');
+    const pipeStandby = await waitingStandby();
     await first.write(Buffer.from('input\n'));
     first.endInput();
     expect((await drain(first)).stdout.toString()).toBe('pipe\ngot input\n');
-    // One command so far: this may be a shell for one command (pywinrm's run_cmd), so none is started.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(waitingStandbys()).toEqual([]);
-    const second = await shell.startCommand('c2', pipeLaunch('sleep 0.2'));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(waitingStandbys()).toEqual([]);
-    await drain(second);
+    const second = await shell.startCommand('c2', pipeLaunch('[ -t 0 ] || echo pipe'));
+    expect(second.pid).toBe(pipeStandby);
+    expect((await drain(second)).stdout.toString()).toBe('pipe\n');
+  });
+
+  it('serves the next shell of the same kind, and only of the same kind', async () => {
+    const first = session();
     const standby = await waitingStandby();
-    const third = await shell.startCommand('c3', pipeLaunch('[ -t 0 ] || echo pipe'));
-    expect(third.pid).toBe(standby);
-    expect((await drain(third)).stdout.toString()).toBe('pipe\n');
+    expect((await drain(await first.startCommand('c1', consoleLaunch('echo one')))).stdout.toString()).toBe('one\n');
+    // The next standby started while c1 ran, for whichever shell of the host comes next.
+    const next = await anotherStandby(standby);
+    const second = session();
+    const command = await second.startCommand('c1', consoleLaunch('echo two'));
+    expect(command.pid).toBe(next);
+    expect((await drain(command)).stdout.toString()).toBe('two\n');
+
+    // Another environment is another kind: its shell's command does not get the spare.
+    const spare = await waitingStandby();
+    const other = session({ environment: { ...settings().environment, WINRMD_TEST: 'other' } });
+    const otherCommand = await other.startCommand('c1', consoleLaunch('printf "%s" "$WINRMD_TEST"'));
+    expect(otherCommand.pid).not.toBe(spare);
+    expect((await drain(otherCommand)).stdout.toString()).toBe('other');
+    await waitFor(() => !waitingStandbys().includes(spare), 'the spare of the other kind to give way');
   });
 
   it('is not used for a direct start or a mapped argv, and stays for the next line', async () => {
@@ -199,25 +226,52 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
     expect((await drain(command)).stdout.toString()).toBe('fresh\n');
   });
 
-  it('enters the memory cgroup before it waits', async () => {
+  it("waits outside every shell's memory cgroup, and enters its shell's before the command runs", async () => {
     const directory = mkdtempSync(join(tmpdir(), 'winrmd-standby-'));
     directories.push(directory);
     const procs = join(directory, 'cgroup.procs');
     writeFileSync(procs, '');
-    session({ memoryCgroupProcs: procs });
-    await waitFor(() => waitingStandbys().length === 1 && readFileSync(procs, 'utf8') !== '', 'the standby in its cgroup');
-    expect(readFileSync(procs, 'utf8').trim()).toBe(String(waitingStandbys()[0]));
+    const shell = session({ memoryCgroupProcs: procs });
+    const standby = await waitingStandby();
+    expect(readFileSync(procs, 'utf8')).toBe('');
+    const command = await shell.startCommand('c1', consoleLaunch('echo $$'));
+    expect(command.pid).toBe(standby);
+    expect((await drain(command)).stdout.toString().trim()).toBe(String(standby));
+    expect(readFileSync(procs, 'utf8').trim()).toBe(String(standby));
   });
 
-  it('ends with its shell, and a shell closed while it starts leaves none behind', async () => {
+  it('is followed by the next once the command that took it has ended, or soon if it runs on', async () => {
     const shell = session();
+    const first = await waitingStandby();
+    const long = await shell.startCommand('c1', consoleLaunch('sleep 5'));
+    expect(long.pid).toBe(first);
+    // A spare for the next command of the host starts while this one still runs.
+    const next = await anotherStandby(first);
+    await shell.removeCommand('c1');
+    const quick = await shell.startCommand('c2', consoleLaunch('echo quick'));
+    expect(quick.pid).toBe(next);
+    expect((await drain(quick)).stdout.toString()).toBe('quick\n');
+    await anotherStandby(next);
+  });
+
+  it('ends with its pool, and after waiting unused for a while', async () => {
+    session();
     const standby = await waitingStandby();
-    await shell.close();
-    // Gone by the time close() resolves: the shell's cgroup is then empty.
+    await pool.close();
+    // Gone by the time close() resolves.
     expect(groupIsGone(standby)).toBe(true);
 
-    const quick = session();
-    await quick.close();
+    pool = new StandbyPool(undefined, 200);
+    session();
+    const idle = await waitingStandby();
+    await waitFor(() => groupIsGone(idle), 'the idle spare to end');
+    expect(waitingStandbys()).toEqual([]);
+  });
+
+  it('leaves nothing behind when the pool closes while a standby starts', async () => {
+    session();
+    // The start waits for the next turn of the event loop; closing now means it never happens.
+    await pool.close();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(waitingStandbys()).toEqual([]);
   });
