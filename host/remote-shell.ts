@@ -46,9 +46,11 @@ export class RemoteShell implements ShellHandle {
   /**
    * Opens the shell in the host. A host that has answered before is not waited for (a round trip
    * on every Create): the channel keeps order, so whatever is asked of the shell reaches the host
-   * after its opening, and a host that then fails to open it has died or hangs, is ended as such
-   * (server/shell-hosts.ts), and the shell's next request meets the unknown-shell fault. A new
-   * host's first shell is waited for, so that a host that cannot work fails the Create itself.
+   * after its opening, and a host that then fails to open it has died or hangs and is ended as such
+   * (server/shell-hosts.ts). Its only other refusal, an id it already has, cannot happen: ids are
+   * unique in the listener's registry, and the close of a deleted shell reaches the host before a
+   * new opening of the same id. A new host's first shell is waited for, so that a host that cannot
+   * work fails the Create itself.
    */
   static async open(id: string, settings: ShellSettings, host: HostClient, deadlines: ProxyDeadlines = DEFAULT_DEADLINES): Promise<RemoteShell> {
     const opened = host.request({ op: 'openShell', shellId: id, settings }, { deadlineMs: deadlines.operationMs, lateMeansHung: true });

@@ -9,6 +9,7 @@
  * is; lines of no request (a shell's idle timeout, a host's end) wait at most GATHER_MS. What is
  * still gathered when the process exits is written synchronously then.
  */
+import { writeSync } from 'node:fs';
 import { pino, type DestinationStream } from 'pino';
 
 /** The part of pino's asynchronous writer (sonic-boom, made by pino.destination) used here. */
@@ -24,8 +25,13 @@ export class GatheredLines implements DestinationStream {
   #lines: string[] = [];
   #timer: NodeJS.Timeout | undefined;
 
+  /**
+   * `writeNow` writes synchronously to the writer's descriptor: at exit, what the writer is still
+   * writing asynchronously is beyond its flushSync(), and so would be anything handed to it then.
+   */
   constructor(
     private readonly target: LineWriter,
+    private readonly writeNow: (text: string) => void,
     private readonly gatherMs = GATHER_MS,
   ) {}
 
@@ -46,19 +52,25 @@ export class GatheredLines implements DestinationStream {
     this.target.flush(done);
   }
 
+  /** For the process's exit: everything, written before this returns. */
   flushSync(): void {
-    this.release();
+    const text = this.#take();
     this.target.flushSync();
+    if (text !== '') this.writeNow(text);
   }
 
   /** Hands what is gathered to the writer, which writes it asynchronously. */
   release(): void {
+    const text = this.#take();
+    if (text !== '') this.target.write(text);
+  }
+
+  #take(): string {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#lines.length === 0) return;
     const text = this.#lines.join('');
     this.#lines = [];
-    this.target.write(text);
+    return text;
   }
 }
 
@@ -66,9 +78,27 @@ export class GatheredLines implements DestinationStream {
 export function gatheredStdout(): GatheredLines {
   // minLength keeps sonic-boom's flush() meaningful (with 0 it returns at once); gathering already
   // sized the writes, so any write reaches the descriptor at once.
-  const lines = new GatheredLines(pino.destination({ dest: 1, sync: false, minLength: 1 }));
+  const lines = new GatheredLines(pino.destination({ dest: 1, sync: false, minLength: 1 }), (text) => {
+    writeAllSync(1, text);
+  });
   process.once('exit', () => {
     lines.flushSync();
   });
   return lines;
+}
+
+/** Writes all of `text`, waiting out a full non-blocking pipe for a second at most. */
+function writeAllSync(fd: number, text: string): void {
+  let rest = Buffer.from(text);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waits = 0; rest.length > 0 && waits < 1000; ) {
+    try {
+      rest = rest.subarray(writeSync(fd, rest));
+    } catch (error) {
+      // Nothing else to do at exit with a descriptor that fails: the lines are lost.
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+      waits += 1;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
 }

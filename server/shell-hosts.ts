@@ -147,7 +147,10 @@ export class ShellHosts {
   }
 
   private release(entry: HostEntry, shell: RemoteShell): void {
-    entry.shells.delete(shell.id.toLowerCase());
+    // A client may give its own ShellId: the same id may already name a new shell, opened after
+    // this one's Delete was answered and before the host confirmed its close.
+    const key = shell.id.toLowerCase();
+    if (entry.shells.get(key) === shell) entry.shells.delete(key);
     if (!shell.hostIsDead) for (const pid of shell.processGroups()) entry.strays.add(pid);
     this.lingerIfIdle(entry);
   }

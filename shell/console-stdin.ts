@@ -166,6 +166,11 @@ export class ConsoleInput implements CommandInput {
     this.queue = this.queue.then(() => ready).then(ignoreResult, ignoreResult);
   }
 
+  /** The terminal's device (/dev/pts/N), for a process that opens it to make it its controlling terminal. */
+  get devicePath(): string {
+    return this.terminal.path;
+  }
+
   /** The descriptor to give the command as fd 0. */
   get stdin(): number {
     if (this.slaveFd === undefined) throw new Error('console already closed');

@@ -2,7 +2,7 @@
  * A command's process, started before its Command arrives. Starting a process is most of what a
  * short command costs: a fork of the shell host, then for a console env(1) and setsid(1), then the
  * interpreter, each an exec (about 2 ms together on a small machine, on the path of every Command).
- * A shell keeps one process started ahead (shell-session.ts) that waits in /bin/sh to read its
+ * A shell host keeps one process started ahead (standby-pool.ts) that waits in /bin/sh to read its
  * command line from a pipe. A Command hands it the line, and the waiting sh execs the interpreter
  * on it, so the command runs as if it had been started with it: the same argv and pid, its own
  * session and process group, the shell's working directory, environment, console and cgroup.
@@ -17,20 +17,23 @@ import { memoryCgroupEntry, type CommandChild } from './command-process.js';
 import { ConsoleInput, TERMINAL_MODES, consoleSize, stdioWithExtraPipe } from './console-stdin.js';
 import { signalGroup } from './process-group.js';
 import { findProgram } from './program-lookup.js';
-import { findSetsid, findStty } from './system-programs.js';
+import { findStty } from './system-programs.js';
 import type { ShellSettings } from './types.js';
 
 /**
  * What the waiting sh runs. $1 is the descriptor the command line arrives on (a socket pair, as
- * libuv makes a child's pipes, so it also carries the "ready" byte back); $2 stty(1) for a console,
- * or empty; the rest is the interpreter's argv.
+ * libuv makes a child's pipes, so it also carries the "ready" byte back); for a console $2 is the
+ * terminal's device and $3 stty(1), both empty otherwise; the rest is the interpreter's argv.
  *
- * A console's modes are set here, in the waiting process, rather than by a run of stty forked from
+ * The waiting sh is started in a session of its own (libuv's setsid(2) for a detached child). A
+ * console becomes its controlling terminal when it opens the device again as its stdin, as a
+ * session leader without one does with the first terminal it opens; setsid(1) --ctty, which
+ * ConsoleInput.wrap puts before a command started the usual way, would be one more exec. The
+ * console's modes are set here, in the waiting process, rather than by a run of stty forked from
  * the host, and SIGHUP is ignored here (an ignored signal stays ignored across exec, so the command
  * and what it leaves running have it ignored, as ConsoleInput.wrap's env(1) does for a command
- * started the usual way); the chain of programs before a console command is one exec shorter.
- * Only then does it say it is ready: input typed at a terminal before its modes are set would be
- * taken with the kernel's defaults (a CR read as a newline).
+ * started the usual way). Only then does it say it is ready: input typed at a terminal before its
+ * modes are set would be taken with the kernel's defaults (a CR read as a newline).
  *
  * What arrives is a line naming the shell's memory cgroup's cgroup.procs (empty for none), the
  * command line, then a line holding only "." and the end of the pipe. The cgroup comes with the line,
@@ -43,7 +46,7 @@ import type { ShellSettings } from './types.js';
 const WAITING_SHELL = '/bin/sh';
 
 const WAIT_SCRIPT = [
-  `if [ -n "$2" ]; then trap '' HUP; "$2" ${TERMINAL_MODES.join(' ')} || exit 124; fi`,
+  `if [ -n "$2" ]; then trap '' HUP; exec 0<>"$2" || exit 124; "$3" ${TERMINAL_MODES.join(' ')} || exit 124; fi`,
   'printf r >&"$1" || exit 125',
   'IFS= read -r procs <&"$1" || exit 125',
   'IFS= read -r line <&"$1" || exit 125',
@@ -53,7 +56,7 @@ const WAIT_SCRIPT = [
   '.") line=${line%??} ;; *) exit 125 ;; esac',
   'eval "exec $1<&-"',
   `if [ -n "$procs" ]; then ${memoryCgroupEntry('"$procs"')}; fi`,
-  'shift 2',
+  'shift 3',
   'exec "$@" "$line"',
 ].join('\n');
 
@@ -121,14 +124,13 @@ export class StandbyProcess {
       if (withConsole) console = ConsoleInput.openWithKernelModes('(standby)', consoleSize(settings.environment));
       const { stdio, extraFd } = stdioWithExtraPipe(console?.stdin ?? 'pipe');
       if (extraFd > HIGHEST_PIPE_FD) throw new Error(`descriptor ${extraFd} is beyond what sh can name`);
-      const waiter = ['-c', WAIT_SCRIPT, 'winrmd-standby', String(extraFd), console === undefined ? '' : findStty(), entered, ...programArgs];
-      // setsid(1) makes the console the session's controlling terminal, as in ConsoleInput.wrap.
-      const target = console === undefined ? { file: WAITING_SHELL, args: waiter } : { file: findSetsid(), args: ['--ctty', '--', WAITING_SHELL, ...waiter] };
-      child = spawn(target.file, target.args, {
+      const consoleArgs = console === undefined ? ['', ''] : [console.devicePath, findStty()];
+      const waiter = ['-c', WAIT_SCRIPT, 'winrmd-standby', String(extraFd), ...consoleArgs, entered, ...programArgs];
+      child = spawn(WAITING_SHELL, waiter, {
         cwd: settings.workingDirectory,
         env: { ...settings.environment },
         stdio,
-        detached: console === undefined,
+        detached: true,
         // spawn() types a stdio array loosely; [fd or 'pipe', 'pipe', 'pipe', ..., 'pipe'] gives this.
       }) as CommandChild;
       child.on('error', ignore);

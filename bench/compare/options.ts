@@ -14,7 +14,13 @@ export interface Options {
   readonly latencySamples: number;
   /** Samples per round of the new-connection rows. */
   readonly connectionSamples: number;
+  /** Untimed runs before the samples of ssh's side of a latency row. */
   readonly warmup: number;
+  /**
+   * Untimed runs before the samples of winrmd's side: the load generator is a new Node process each
+   * round, and until V8 has optimized its code (and the listener's) a run measures the compiler.
+   */
+  readonly loadWarmup: number;
   readonly transferBytes: number;
   /** MaxEnvelopeSize of the transfer rows: 500 KB, Windows' default MaxEnvelopeSizekb. */
   readonly maxEnvelopeSize: number;
@@ -58,6 +64,7 @@ export function parseOptions(args: readonly string[], env: NodeJS.ProcessEnv): O
     latencySamples: smoke ? 3 : 30,
     connectionSamples: smoke ? 2 : 8,
     warmup: smoke ? 1 : 3,
+    loadWarmup: smoke ? 1 : 30,
     transferBytes: (numberAfter(args, '--mib') ?? (smoke ? 1 : 200)) * 1024 * 1024,
     maxEnvelopeSize: 512_000,
     identifySeconds: smoke ? 0.3 : 3,

@@ -85,7 +85,7 @@ function latencyStep(kind: 'shell-command' | 'run-cmd' | 'new-connection', auths
         if (target === undefined) continue;
         result[`${kind}/${auth}`] = await alternate(
           round,
-          async () => (await runLoad({ kind, endpoint: target, samples, warmup: options.warmup }, 'samples')).ms,
+          async () => (await runLoad({ kind, endpoint: target, samples, warmup: options.loadWarmup }, 'samples')).ms,
           () => sshSamples(context, mode, samples),
         );
       }

@@ -1,89 +1,143 @@
 /**
  * The log's destination (server/log-destination.ts): lines logged close together reach the writer
- * as one write, in order, when their request ends or within the gathering time; flushing (serve's
- * end, the process's exit) writes what is gathered at once.
+ * as one write, in order, when their request ends or within the gathering time; at exit, what is
+ * gathered is written synchronously even while the writer is busy with an earlier write.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
+import { loadConfig } from '../../../config/index.js';
 import { GatheredLines, type LineWriter } from '../../../server/log-destination.js';
 import { createLogger, releaseGatheredLines } from '../../../server/logger.js';
+import { startEndpoint } from '../../../server/start-endpoint.js';
+import { UserStore } from '../../../users/index.js';
+import { buildIdentify } from '../../support/wsman-xml.js';
+import { waitFor } from '../shell/helpers.js';
 
+/**
+ * Records writes as sonic-boom makes them: a write is in flight until the test completes it, and
+ * flushSync() writes only what was queued behind the write in flight, as sonic-boom's does.
+ */
 class RecordingWriter implements LineWriter {
-  readonly writes: string[] = [];
-  flushes = 0;
-  syncFlushes = 0;
+  readonly written: string[] = [];
+  inFlight: string | undefined;
+  readonly queued: string[] = [];
 
   write(text: string): boolean {
-    this.writes.push(text);
+    if (this.inFlight === undefined) this.inFlight = text;
+    else this.queued.push(text);
     return true;
   }
 
+  completeWrite(): void {
+    if (this.inFlight !== undefined) this.written.push(this.inFlight);
+    this.inFlight = this.queued.shift();
+  }
+
   flush(done?: (error?: Error) => void): void {
-    this.flushes += 1;
+    while (this.inFlight !== undefined) this.completeWrite();
     done?.();
   }
 
   flushSync(): void {
-    this.syncFlushes += 1;
+    this.written.push(...this.queued.splice(0));
   }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('gathered log lines', () => {
-  it('writes the lines of a burst as one write, in order, once the gathering time is over', async () => {
+  it('are written as one write, in order, once the gathering time is over', async () => {
     const writer = new RecordingWriter();
-    const lines = new GatheredLines(writer, 30);
+    const lines = new GatheredLines(writer, () => undefined, 300);
     lines.write('one\n');
     lines.write('two\n');
-    await sleep(5);
     lines.write('three\n');
-    expect(writer.writes).toEqual([]);
-    await sleep(60);
-    expect(writer.writes).toEqual(['one\ntwo\nthree\n']);
+    expect(writer.inFlight).toBeUndefined();
+    await waitFor(() => writer.inFlight !== undefined, 'the gathered write');
+    expect(writer.inFlight).toBe('one\ntwo\nthree\n');
+    writer.completeWrite();
     lines.write('four\n');
-    await sleep(60);
-    expect(writer.writes).toEqual(['one\ntwo\nthree\n', 'four\n']);
+    await waitFor(() => writer.inFlight !== undefined, 'the next gathered write');
+    expect(writer.written).toEqual(['one\ntwo\nthree\n']);
+    expect(writer.inFlight).toBe('four\n');
   });
 
-  it('writes what is gathered when flushed, and nothing twice', async () => {
+  it('are written synchronously at exit, behind what the writer had queued, while a write is in flight', () => {
     const writer = new RecordingWriter();
-    const lines = new GatheredLines(writer, 30);
+    const direct: string[] = [];
+    const lines = new GatheredLines(writer, (text) => direct.push(text), 10_000);
+    lines.write('first\n');
+    lines.release();
+    lines.write('second\n');
+    lines.release();
+    lines.write('last\n');
+    expect(writer.inFlight).toBe('first\n');
+    lines.flushSync();
+    // sonic-boom leaves the write in flight to its thread; the rest is out before flushSync returns.
+    expect(writer.written).toEqual(['second\n']);
+    expect(direct).toEqual(['last\n']);
+  });
+
+  it('are handed on when flushed, and the flush is done once the writer has written them', async () => {
+    const writer = new RecordingWriter();
+    const lines = new GatheredLines(writer, () => undefined, 10_000);
     lines.write('a\n');
     let flushed = false;
     lines.flush(() => {
       flushed = true;
     });
-    expect(writer.writes).toEqual(['a\n']);
+    expect(writer.written).toEqual(['a\n']);
     expect(flushed).toBe(true);
-    lines.write('b\n');
-    lines.flushSync();
-    expect(writer.writes).toEqual(['a\n', 'b\n']);
-    expect(writer.syncFlushes).toBe(1);
-    await sleep(60);
-    expect(writer.writes).toEqual(['a\n', 'b\n']);
-  });
-
-  it('writes nothing while nothing is logged', async () => {
-    const writer = new RecordingWriter();
-    const lines = new GatheredLines(writer, 10);
-    await sleep(40);
-    lines.flushSync();
-    expect(writer.writes).toEqual([]);
+    await sleep(20);
+    expect(writer.written).toEqual(['a\n']);
   });
 });
 
 describe("a request's lines", () => {
-  it('leave when the request ends, before the gathering time is over', () => {
+  it('are written when released through any of the logger’s children', () => {
     const writer = new RecordingWriter();
-    const lines = new GatheredLines(writer, 10_000);
+    const lines = new GatheredLines(writer, () => undefined, 10_000);
     const log = createLogger('info', lines);
     log.info({ event: 'shell-created' }, 'shell created');
     log.child({ request: 1 }).info({ event: 'request' }, 'request');
-    expect(writer.writes).toEqual([]);
+    expect(writer.inFlight).toBeUndefined();
     releaseGatheredLines(log.child({ other: true }));
-    expect(writer.writes).toHaveLength(1);
-    expect(writer.writes[0]?.trimEnd().split('\n').map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(['shell-created', 'request']);
-    lines.flushSync();
+    const events = writer.inFlight?.trimEnd().split('\n').map((line) => (JSON.parse(line) as { event: string }).event);
+    expect(events).toEqual(['shell-created', 'request']);
+  });
+
+  it('leave the endpoint when the request ends, long before the gathering time', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'winrmd-log-'));
+    const writer = new RecordingWriter();
+    const lines = new GatheredLines(writer, () => undefined, 60_000);
+    const config = await loadConfig({ overrides: { 'Service.DefaultPorts.HTTP': 0, 'Service.DefaultPorts.HTTPS': 0, 'Listener.Address': '127.0.0.1' } });
+    const endpoint = await startEndpoint(config, stateDir, UserStore.open(stateDir), createLogger('debug', lines));
+    try {
+      writer.flush();
+      const body = buildIdentify();
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        const post = request(
+          { host: '127.0.0.1', port: endpoint.ports.http, path: '/wsman', method: 'POST', headers: { 'Content-Type': 'application/soap+xml;charset=UTF-8', WSMANIDENTIFY: 'unauthenticated' } },
+          (response) => {
+            response.resume();
+            response.on('end', () => {
+              resolve(response.statusCode);
+            });
+          },
+        );
+        post.on('error', reject);
+        post.end(body);
+      });
+      expect(status).toBe(200);
+      await waitFor(() => writer.inFlight?.includes('"event":"request"') === true, 'the request line', 2000);
+    } finally {
+      await endpoint.close();
+      lines.flushSync();
+      await rm(stateDir, { recursive: true, force: true });
+    }
   });
 });

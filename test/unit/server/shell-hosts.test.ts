@@ -157,6 +157,25 @@ describe('ShellHosts', () => {
     await hosts.closeAll();
   });
 
+  it('keeps a shell that reuses the id of one just deleted, whose close the host confirms after', async () => {
+    const { hosts, launched, died } = pool(20);
+    const first = await hosts.openShell(alice, 'X', SETTINGS);
+    // Answered at once (nothing runs in it), before the host has confirmed the close.
+    await first.close();
+    const second = await hosts.openShell(alice, 'X', SETTINGS);
+    const command = await second.startCommand('C', viaShell('sleep 5'));
+    let ended = false;
+    void launched[0]?.exited.then(() => {
+      ended = true;
+    });
+    // Longer than the host's linger: were the old close taken for the new shell's, the host would stop.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(ended).toBe(false);
+    expect(died).toEqual([]);
+    expect(second.command('C')).toBe(command);
+    await hosts.closeAll();
+  });
+
   it('kills a host that does not answer the opening of a shell by the deadline, and opens the next shell in a new one', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { launcher, kills } = hangingLauncher(true);

@@ -85,6 +85,19 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
     expect(result.exitCode).toBe(0);
   });
 
+  it('makes the console the controlling terminal of a new session the command leads', async () => {
+    const shell = session();
+    const standby = await waitingStandby();
+    const command = await shell.startCommand('c1', consoleLaunch('ps -o sid= -o pgid= -o tty= -p $$; tty'));
+    expect(command.pid).toBe(standby);
+    const [line, device] = (await drain(command)).stdout.toString().trim().split('\n');
+    const [sid, pgid, tty] = line?.trim().split(/\s+/) ?? [];
+    expect(Number(sid)).toBe(command.pid);
+    expect(Number(pgid)).toBe(command.pid);
+    expect(tty).toMatch(/^pts\/\d+$/);
+    expect(device).toBe(`/dev/${tty ?? ''}`);
+  });
+
   it('gives the interpreter the exact command line: newlines, quotes, backslashes, spaces, prelude', async () => {
     const shell = session({ environment: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', WINRMD_TEST: 'from the shell' }, commandPrelude: 'PRE=1; ' });
     await waitingStandby();
@@ -226,18 +239,39 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
     expect((await drain(command)).stdout.toString()).toBe('fresh\n');
   });
 
-  it("waits outside every shell's memory cgroup, and enters its shell's before the command runs", async () => {
+  it("waits outside every shell's memory cgroup, and enters the cgroup of the shell that takes it", async () => {
     const directory = mkdtempSync(join(tmpdir(), 'winrmd-standby-'));
     directories.push(directory);
-    const procs = join(directory, 'cgroup.procs');
-    writeFileSync(procs, '');
-    const shell = session({ memoryCgroupProcs: procs });
+    const procsOf = (name: string): string => {
+      const procs = join(directory, `${name}.procs`);
+      writeFileSync(procs, '');
+      return procs;
+    };
+    const [first, second] = [procsOf('first'), procsOf('second')];
+    // Prepared for the first shell, taken by the second (same kind, another cgroup).
+    session({ memoryCgroupProcs: first });
     const standby = await waitingStandby();
-    expect(readFileSync(procs, 'utf8')).toBe('');
+    const shell = session({ memoryCgroupProcs: second });
+    expect(readFileSync(first, 'utf8')).toBe('');
     const command = await shell.startCommand('c1', consoleLaunch('echo $$'));
     expect(command.pid).toBe(standby);
     expect((await drain(command)).stdout.toString().trim()).toBe(String(standby));
-    expect(readFileSync(procs, 'utf8').trim()).toBe(String(standby));
+    expect(readFileSync(second, 'utf8').trim()).toBe(String(standby));
+    expect(readFileSync(first, 'utf8')).toBe('');
+  });
+
+  it('does not serve a shell with another working directory or interpreter arguments', async () => {
+    session();
+    const spare = await waitingStandby();
+    const elsewhere = session({ workingDirectory: '/' });
+    const there = await elsewhere.startCommand('c1', consoleLaunch('pwd'));
+    expect(there.pid).not.toBe(spare);
+    expect((await drain(there)).stdout.toString()).toBe('/\n');
+    const next = await anotherStandby(spare);
+    const traced = session({ workingDirectory: '/', interpreter: ['/bin/sh', '-e', '-c'] });
+    const strict = await traced.startCommand('c1', consoleLaunch('false; echo not reached'));
+    expect(strict.pid).not.toBe(next);
+    expect((await drain(strict)).stdout.toString()).toBe('');
   });
 
   it('is followed by the next once the command that took it has ended, or soon if it runs on', async () => {
