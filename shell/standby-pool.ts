@@ -50,15 +50,20 @@ export class StandbyPool {
   /** Starts the spare owed since the last take; undefined when none is owed. */
   private refill: (() => void) | undefined;
   private refillTimer: NodeJS.Timeout | undefined;
+  private takes = 0;
 
   constructor(
     private readonly start: StartStandby = (settings, withConsole) => StandbyProcess.start(settings, withConsole),
     private readonly idleMs = SPARE_IDLE_MS,
+    private readonly refillDelayMs = REFILL_DELAY_MS,
   ) {}
 
   /** A new shell: its first command will find a standby, unless one of its kind already waits. */
   prepare(settings: ShellSettings): void {
-    this.startSpareAfterThisTurn(settings, this.lastWithConsole);
+    // A Command read in the same turn may take the spare first: it owes the next one itself, and
+    // a start for this shell too would fork the host twice, the second time under that Command.
+    const takes = this.takes;
+    this.startSpareAfterThisTurn(settings, this.lastWithConsole, () => this.takes === takes);
   }
 
   /**
@@ -66,6 +71,7 @@ export class StandbyPool {
    * command is then started the usual way). Either way a spare of this kind follows.
    */
   async take(settings: ShellSettings, withConsole: boolean): Promise<StandbyProcess | undefined> {
+    this.takes += 1;
     this.lastWithConsole = withConsole;
     const kind = standbyKind(settings, withConsole);
     const spare = this.spare?.kind === kind ? this.takeSpare() : undefined;
@@ -93,13 +99,14 @@ export class StandbyPool {
 
   private owe(settings: ShellSettings, withConsole: boolean): void {
     clearTimeout(this.refillTimer);
+    if (this.closed) return;
     const refill = (): void => {
       clearTimeout(this.refillTimer);
       this.refill = undefined;
       this.startSpareAfterThisTurn(settings, withConsole);
     };
     this.refill = refill;
-    this.refillTimer = setTimeout(refill, REFILL_DELAY_MS);
+    this.refillTimer = setTimeout(refill, this.refillDelayMs);
     this.refillTimer.unref();
   }
 
@@ -107,10 +114,10 @@ export class StandbyPool {
    * Starting forks this process synchronously (about a millisecond): the reply on its way goes
    * first. A spare of another kind gives way to the newer wish.
    */
-  private startSpareAfterThisTurn(settings: ShellSettings, withConsole: boolean): void {
+  private startSpareAfterThisTurn(settings: ShellSettings, withConsole: boolean, stillWanted: () => boolean = () => true): void {
     const kind = standbyKind(settings, withConsole);
     setImmediate(() => {
-      if (this.closed || this.spare?.kind === kind) return;
+      if (this.closed || this.spare?.kind === kind || !stillWanted()) return;
       discard(this.takeSpare());
       const standby = this.start(settings, withConsole);
       const expiry = setTimeout(() => {
