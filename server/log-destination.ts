@@ -55,7 +55,11 @@ export class GatheredLines implements DestinationStream {
   /** For the process's exit: everything, written before this returns. */
   flushSync(): void {
     const text = this.#take();
-    this.target.flushSync();
+    try {
+      this.target.flushSync();
+    } catch {
+      // A descriptor the writer cannot write (closed, broken pipe): the gathered text still gets its try.
+    }
     if (text !== '') this.writeNow(text);
   }
 

@@ -43,7 +43,11 @@ interface HostEntry {
   readonly started: Promise<LaunchedHost>;
   /** The host's cgroup, set as it starts when there are shell cgroups. */
   cgroup: HostCgroup | undefined;
-  readonly shells: Map<string, RemoteShell>;
+  /**
+   * The host's shells, until the host confirms each one's close: a set, not a map by id, since a
+   * client may give a new shell the id of one whose close is still under way.
+   */
+  readonly shells: Set<RemoteShell>;
   /** Process groups of shells closed while the host could not end them (it hangs): killed at its end. */
   readonly strays: Set<number>;
   /** Shells being opened: counted so that a linger timer cannot stop the host under them. */
@@ -82,7 +86,7 @@ export class ShellHosts {
         if (cgroup !== undefined) void this.options.cgroups?.groups.removeShell(cgroup);
         throw error;
       }
-      entry.shells.set(shellId.toLowerCase(), shell);
+      entry.shells.add(shell);
       shell.onClosed = () => {
         this.release(entry, shell);
         // After the host's closeShell: whatever it did not end (a hung host's) goes with cgroup.kill.
@@ -113,7 +117,7 @@ export class ShellHosts {
       if (groups !== undefined && host.pid !== undefined) entry.cgroup = groups.forHost(host.pid, owner.uid);
       return host;
     });
-    const entry: HostEntry = { key, started, cgroup: undefined, shells: new Map(), strays: new Set(), opening: 0, linger: undefined, ended: false };
+    const entry: HostEntry = { key, started, cgroup: undefined, shells: new Set(), strays: new Set(), opening: 0, linger: undefined, ended: false };
     this.hosts.set(key, entry);
     started.then(
       (host) => {
@@ -147,10 +151,7 @@ export class ShellHosts {
   }
 
   private release(entry: HostEntry, shell: RemoteShell): void {
-    // A client may give its own ShellId: the same id may already name a new shell, opened after
-    // this one's Delete was answered and before the host confirmed its close.
-    const key = shell.id.toLowerCase();
-    if (entry.shells.get(key) === shell) entry.shells.delete(key);
+    entry.shells.delete(shell);
     if (!shell.hostIsDead) for (const pid of shell.processGroups()) entry.strays.add(pid);
     this.lingerIfIdle(entry);
   }
@@ -175,7 +176,7 @@ export class ShellHosts {
     entry.ended = true;
     this.forget(entry);
     clearTimeout(entry.linger);
-    const shells = [...entry.shells.values()];
+    const shells = [...entry.shells];
     // The host ends its commands when it can; when it was killed, they are still running, in their
     // own process groups, as the user: end them here (winrmd is root or that very user).
     const groups = new Set([...entry.strays, ...shells.flatMap((shell) => shell.processGroups())]);

@@ -217,7 +217,8 @@ export class ConsoleInput implements CommandInput {
    * foreground process group (or, when the program has turned ISIG off, reads it as a byte, as a
    * Windows program without ENABLE_PROCESSED_INPUT reads Ctrl+C). The caller signals instead when
    * the character could not get through: earlier input still waits for the command to read it, or
-   * the command has only just started and setsid(1) has not yet made this its terminal.
+   * the command has only just started and setsid(1) (or a standby's open of the terminal,
+   * standby-process.ts) has not yet made this its terminal.
    */
   interrupt(pid: number): boolean {
     if (this.closed || this.pendingWrites > 0 || !hasControllingTerminal(pid)) return false;

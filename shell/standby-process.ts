@@ -28,7 +28,9 @@ import type { ShellSettings } from './types.js';
  * The waiting sh is started in a session of its own (libuv's setsid(2) for a detached child). A
  * console becomes its controlling terminal when it opens the device again as its stdin, as a
  * session leader without one does with the first terminal it opens; setsid(1) --ctty, which
- * ConsoleInput.wrap puts before a command started the usual way, would be one more exec. The
+ * ConsoleInput.wrap puts before a command started the usual way, would be one more exec. An open
+ * that did not make it the controlling terminal (the terminal belongs to another session) is caught
+ * by opening /dev/tty, which only a process with one can, and the standby exits (124). The
  * console's modes are set here, in the waiting process, rather than by a run of stty forked from
  * the host, and SIGHUP is ignored here (an ignored signal stays ignored across exec, so the command
  * and what it leaves running have it ignored, as ConsoleInput.wrap's env(1) does for a command
@@ -46,7 +48,7 @@ import type { ShellSettings } from './types.js';
 const WAITING_SHELL = '/bin/sh';
 
 const WAIT_SCRIPT = [
-  `if [ -n "$2" ]; then trap '' HUP; exec 0<>"$2" || exit 124; "$3" ${TERMINAL_MODES.join(' ')} || exit 124; fi`,
+  `if [ -n "$2" ]; then trap '' HUP; command exec 0<>"$2" || exit 124; { : </dev/tty; } 2>/dev/null || exit 124; "$3" ${TERMINAL_MODES.join(' ')} || exit 124; fi`,
   'printf r >&"$1" || exit 125',
   'IFS= read -r procs <&"$1" || exit 125',
   'IFS= read -r line <&"$1" || exit 125',

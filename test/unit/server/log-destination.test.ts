@@ -82,6 +82,18 @@ describe('gathered log lines', () => {
     expect(direct).toEqual(['last\n']);
   });
 
+  it('are written at exit even when the writer fails to write what it had', () => {
+    const writer = new RecordingWriter();
+    writer.flushSync = () => {
+      throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    };
+    const direct: string[] = [];
+    const lines = new GatheredLines(writer, (text) => direct.push(text), 10_000);
+    lines.write('kept\n');
+    lines.flushSync();
+    expect(direct).toEqual(['kept\n']);
+  });
+
   it('are handed on when flushed, and the flush is done once the writer has written them', async () => {
     const writer = new RecordingWriter();
     const lines = new GatheredLines(writer, () => undefined, 10_000);

@@ -203,6 +203,43 @@ describe('ShellHosts', () => {
     expect(killedGroups).toEqual([running.pid]);
   });
 
+  it('after a host dies, kills the commands of a shell still closing whose id a new shell took', async () => {
+    // A host that opens shells and starts commands but never confirms a close.
+    let markExited: (reason: string) => void = () => undefined;
+    const exited = new Promise<string>((resolve) => {
+      markExited = resolve;
+    });
+    const client: HostClient = new HostClient((message) => {
+      if (message.op === 'closeShell' || message.op === 'receive' || message.op === 'cancel') return;
+      const value = message.op === 'startCommand' ? { pid: 4242 } : undefined;
+      queueMicrotask(() => {
+        client.receive({ id: message.id, ok: true, value });
+      });
+    });
+    // As spawn-host.ts orders it: the exit is seen first, and the channel fails from there.
+    void exited.then((reason) => {
+      client.died(`the shell host ended (${reason})`);
+    });
+    const kill = (): void => {
+      markExited('signal SIGKILL');
+    };
+    const stop = (): Promise<void> => {
+      kill();
+      return Promise.resolve();
+    };
+    const launcher: HostLauncher = () => Promise.resolve({ pid: undefined, client, exited, stop, kill });
+    const { hosts, killedGroups } = pool(10, launcher);
+    const first = await hosts.openShell(alice, 'X', SETTINGS);
+    await first.startCommand('RUNNING', { commandLine: 'sleep 30', executable: 'sleep', args: [], skipInterpreter: false });
+    // Its command may run: the close waits for the host, which never answers.
+    void first.close();
+    await hosts.openShell(alice, 'X', SETTINGS);
+    kill();
+    await exited;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(killedGroups).toEqual([4242]);
+  });
+
   it('reuses the host for a shell opened within the linger after the last one closed', async () => {
     const { hosts, launched } = pool(60_000);
     const first = await hosts.openShell(alice, 'A1', SETTINGS);

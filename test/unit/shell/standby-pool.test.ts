@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { StandbyPool } from '../../../shell/standby-pool.js';
-import { settings } from './helpers.js';
+import { settings, waitFor } from './helpers.js';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -56,7 +56,7 @@ describe('the standby pool', () => {
   it('starts the next a while after a take if no command ends', async () => {
     const { pool, starts } = countingPool(30);
     await pool.take(settings(), true);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => starts.length > 0, 'the start after the delay');
     expect(starts).toEqual([true]);
     await pool.close();
   });
