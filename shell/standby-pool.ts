@@ -37,7 +37,7 @@ interface Spare {
   readonly expiry: NodeJS.Timeout;
 }
 
-export type StartStandby = (settings: ShellSettings, withConsole: boolean) => Promise<StandbyProcess | undefined>;
+type StartStandby = (settings: ShellSettings, withConsole: boolean) => Promise<StandbyProcess | undefined>;
 
 export class StandbyPool {
   private spare: Spare | undefined;

@@ -165,10 +165,6 @@ export class StandbyProcess {
     return !commandLine.includes('\0') && Buffer.byteLength(commandLine) <= MAX_COMMAND_LINE_BYTES;
   }
 
-  get hasConsole(): boolean {
-    return this.console !== undefined;
-  }
-
   /** Still waiting: it has not exited (nothing but a kill from outside ends it before it is handed a line). */
   get isWaiting(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
