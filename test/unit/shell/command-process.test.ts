@@ -374,8 +374,10 @@ describe('CommandProcess receive rules', { timeout: 10_000 }, () => {
   it('answers the ends of a process that is about to exit together with its exit code', async () => {
     // The output closes a little before the exit: a Receive waiting meanwhile gets both at once,
     // so a client needs one Receive for a silent command, not one for the ends and one for Done.
+    // The little while is a short loop in the shell itself: a sleep(1) there is a fork and an exec,
+    // which on a loaded two-core machine took longer than the grace a Receive gives the exit.
     for (let i = 0; i < 5; i++) {
-      const command = await start(`c${i}`, viaShell('exec >&- 2>&-; sleep 0.01'), settings());
+      const command = await start(`c${i}`, viaShell('exec >&- 2>&-; i=0; while [ $i -lt 300 ]; do i=$((i+1)); done'), settings());
       const output = await command.receive(BOTH, 1024, AbortSignal.timeout(5000));
       expect(output.endedStreams.slice().sort()).toEqual(['stderr', 'stdout']);
       expect(output.exitCode).toBe(0);
