@@ -18,6 +18,8 @@ export interface RequestOptions {
   /** For a Receive: when it fires, the host is asked to answer at once, within `graceMs`. */
   readonly abort?: AbortSignal | undefined;
   readonly graceMs?: number | undefined;
+  /** For a patient Receive: when it fires, the host is asked to answer as to a client's Receive. */
+  readonly hurry?: AbortSignal | undefined;
 }
 
 interface Pending {
@@ -72,6 +74,9 @@ export class HostClient {
         }, ms);
         timer.unref();
       };
+      const onHurry = (): void => {
+        this.post({ op: 'hurry', id });
+      };
       const onAbort = (): void => {
         this.post({ op: 'cancel', id });
         // A healthy host answers a cancel from its event loop at once, whatever its commands do.
@@ -83,6 +88,7 @@ export class HostClient {
         cleanup: () => {
           clearTimeout(timer);
           options.abort?.removeEventListener('abort', onAbort);
+          options.hurry?.removeEventListener('abort', onHurry);
         },
       });
       // For most operations not proof of a hang: a write waits on a command that does not read, a
@@ -92,6 +98,10 @@ export class HostClient {
       if (options.abort !== undefined) {
         if (options.abort.aborted) onAbort();
         else options.abort.addEventListener('abort', onAbort, { once: true });
+      }
+      if (options.hurry !== undefined) {
+        if (options.hurry.aborted) onHurry();
+        else options.hurry.addEventListener('abort', onHurry, { once: true });
       }
     });
   }

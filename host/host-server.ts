@@ -12,8 +12,8 @@ import { asBuffers, type FromHost, type HostOperation, type HostResults, type To
 
 export class HostServer {
   private readonly shells = new Map<string, ShellSession>();
-  /** Waiting Receives by request id, so that a cancel can end one. */
-  private readonly receives = new Map<number, AbortController>();
+  /** Waiting Receives by request id, so that a cancel can end one and a hurry rush a patient one. */
+  private readonly receives = new Map<number, { readonly cancel: AbortController; readonly hurry: AbortController }>();
   /** A console set up ahead for the next console Command of any of this account's shells. */
   private readonly consoles = new ConsolePool();
   /** A process started ahead for the next shell of the kind this account's shells have been. */
@@ -23,7 +23,11 @@ export class HostServer {
 
   handle(message: ToHost): void {
     if (message.op === 'cancel') {
-      this.receives.get(message.id)?.abort();
+      this.receives.get(message.id)?.cancel.abort();
+      return;
+    }
+    if (message.op === 'hurry') {
+      this.receives.get(message.id)?.hurry.abort();
       return;
     }
     const { id } = message;
@@ -80,10 +84,11 @@ export class HostServer {
         return undefined;
       case 'receive': {
         const command = this.command(request.shellId, request.commandId);
-        const controller = new AbortController();
-        this.receives.set(id, controller);
+        const waiting = { cancel: new AbortController(), hurry: new AbortController() };
+        this.receives.set(id, waiting);
         try {
-          return await command.receive(new Set(request.streams), request.maxBytes, controller.signal, request.runOverheadBytes);
+          const patience = request.patient === true ? waiting.hurry.signal : undefined;
+          return await command.receive(new Set(request.streams), request.maxBytes, waiting.cancel.signal, request.runOverheadBytes, patience);
         } finally {
           this.receives.delete(id);
         }

@@ -3,7 +3,8 @@
  * the 'advanced' serialization (structured clone): Buffers and Maps cross as they are.
  *
  * Every request carries an id; the host answers each with exactly one reply of the same id. A
- * `cancel` names a waiting Receive to answer at once with what it has. Nothing else flows.
+ * `cancel` names a waiting Receive to answer at once with what it has; a `hurry` names a patient
+ * one (asked ahead of the client) to answer as a client's Receive would. Nothing else flows.
  */
 import type { CommandLaunch, CommandOutput, OutputStreamName, ShellSettings, ShellSignal } from '../shell/types.js';
 
@@ -22,6 +23,8 @@ export type HostOperation =
       readonly streams: readonly OutputStreamName[];
       readonly maxBytes: number;
       readonly runOverheadBytes: number;
+      /** Asked ahead of the client: wait for the process's whole end or a full envelope, until a `hurry`. */
+      readonly patient?: boolean;
     }
   /** Output a Receive took that the client never got: the host queues it again in front. */
   | { readonly op: 'unreceive'; readonly shellId: string; readonly commandId: string; readonly output: CommandOutput };
@@ -34,7 +37,13 @@ export interface CancelMessage {
   readonly id: number;
 }
 
-export type ToHost = HostRequest | CancelMessage;
+export interface HurryMessage {
+  readonly op: 'hurry';
+  /** The id of the patient Receive that a client now waits for. */
+  readonly id: number;
+}
+
+export type ToHost = HostRequest | CancelMessage | HurryMessage;
 
 /** What each operation resolves to. */
 export interface HostResults {

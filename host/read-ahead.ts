@@ -8,6 +8,12 @@
  * The next Receive takes the early answer when it asks for the same streams with at least the same
  * room. Any other Receive withdraws it: what it took is given back to the host ('unreceive'), in
  * front of the queue, so the client still gets every byte in order, and every end and exit code once.
+ *
+ * A command's first Receive is asked early too, as soon as the command has started, and patiently:
+ * the host answers it once the process has ended (or an envelope's worth of output is waiting), or
+ * as soon as there is news once the client's own Receive has come and hurried it. A command that
+ * ends at once is then answered to the client without a round trip to the host, and still in one
+ * Receive.
  */
 import type { CommandOutput, OutputStreamName } from '../shell/types.js';
 
@@ -17,17 +23,20 @@ export interface ReceiveParameters {
   readonly runOverheadBytes: number;
 }
 
-export type ReceiveFetch = (parameters: ReceiveParameters, abort: AbortSignal) => Promise<CommandOutput>;
+/** `hurry`, given for a patient Receive, is when a client waits for it. */
+export type ReceiveFetch = (parameters: ReceiveParameters, abort: AbortSignal, hurry?: AbortSignal) => Promise<CommandOutput>;
 
 export class ReadAhead {
   private readonly cancel = new AbortController();
+  private readonly hurry = new AbortController();
   private readonly result: Promise<CommandOutput>;
 
   constructor(
     private readonly parameters: ReceiveParameters,
     fetch: ReceiveFetch,
+    patient = false,
   ) {
-    this.result = fetch(parameters, this.cancel.signal);
+    this.result = fetch(parameters, this.cancel.signal, patient ? this.hurry.signal : undefined);
     // Settled by whoever adopts or withdraws it, or by nobody when its command goes away first.
     this.result.catch(() => undefined);
   }
@@ -50,6 +59,7 @@ export class ReadAhead {
     };
     if (abort.aborted) stop();
     else abort.addEventListener('abort', stop, { once: true });
+    this.hurry.abort();
     try {
       return await this.result;
     } finally {

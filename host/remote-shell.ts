@@ -212,6 +212,12 @@ export class RemoteCommand implements CommandHandle {
     return output;
   }
 
+  /** Asks the host for the command's first output ahead of the client, patiently (read-ahead.ts). */
+  expectReceive(streams: ReadonlySet<OutputStreamName>, maxBytes: number, runOverheadBytes: number): void {
+    if (this.ahead !== undefined || this.dropped || this.receiving || this.finished) return;
+    this.ahead = new ReadAhead({ streams, maxBytes, runOverheadBytes }, (parameters, abort, hurry) => this.fetch(parameters, abort, hurry), true);
+  }
+
   /** The command is being removed: nothing read ahead for it will be asked for. */
   dropReadAhead(): void {
     this.dropped = true;
@@ -219,10 +225,10 @@ export class RemoteCommand implements CommandHandle {
     this.ahead = undefined;
   }
 
-  private async fetch({ streams, maxBytes, runOverheadBytes }: ReceiveParameters, abort: AbortSignal): Promise<CommandOutput> {
+  private async fetch({ streams, maxBytes, runOverheadBytes }: ReceiveParameters, abort: AbortSignal, hurry?: AbortSignal): Promise<CommandOutput> {
     const output = await this.host.request(
-      { op: 'receive', shellId: this.shellId, commandId: this.id, streams: [...streams], maxBytes, runOverheadBytes },
-      { abort },
+      { op: 'receive', shellId: this.shellId, commandId: this.id, streams: [...streams], maxBytes, runOverheadBytes, ...(hurry === undefined ? {} : { patient: true }) },
+      { abort, hurry },
     );
     return asBuffers(output);
   }

@@ -185,29 +185,40 @@ export class CommandProcess {
    * `maxBytes` bytes (each switch between streams charged `runOverheadBytes`, see
    * OutputBuffer.take). Once the exit code has been handed out, every later call returns it again
    * at once.
+   *
+   * With `patience` (a Receive asked ahead of the client, host/read-ahead.ts), it waits instead for
+   * the whole end of the process or an envelope's worth of output, until `patience` aborts: the
+   * client's own Receive comes a round trip later, and output answered at its first byte would
+   * cost that client a second Receive for the exit code of a command that ends at once.
    */
   receive(
     streams: ReadonlySet<OutputStreamName>,
     maxBytes: number,
     abort: AbortSignal,
     runOverheadBytes = 0,
+    patience?: AbortSignal,
   ): Promise<CommandOutput> {
     if (this.waiter !== undefined) return Promise.reject(new ReceiveBusyError(this.id));
-    if (abort.aborted || this.isReadyFor(streams)) return Promise.resolve(this.collect(streams, maxBytes, runOverheadBytes));
+    const patient = (): boolean => patience !== undefined && !patience.aborted;
+    const ready = (): boolean => (patient() ? this.isWholeFor(maxBytes) : this.isReadyFor(streams));
+    if (abort.aborted || ready()) return Promise.resolve(this.collect(streams, maxBytes, runOverheadBytes));
     return new Promise((resolve) => {
       let grace: NodeJS.Timeout | undefined;
       const finish = (): void => {
         clearTimeout(grace);
         this.waiter = undefined;
         abort.removeEventListener('abort', finish);
+        patience?.removeEventListener('abort', check);
         resolve(this.collect(streams, maxBytes, runOverheadBytes));
       };
-      this.waiter = () => {
-        if (this.isReadyFor(streams)) finish();
-        else if (grace === undefined && this.hasNews(streams)) grace = setTimeout(finish, EXIT_GRACE_MS);
+      const check = (): void => {
+        if (ready()) finish();
+        else if (grace === undefined && !patient() && this.hasNews(streams)) grace = setTimeout(finish, EXIT_GRACE_MS);
       };
+      this.waiter = check;
       abort.addEventListener('abort', finish, { once: true });
-      this.waiter();
+      patience?.addEventListener('abort', check, { once: true });
+      check();
     });
   }
 
@@ -249,6 +260,14 @@ export class CommandProcess {
    */
   private isReadyFor(streams: ReadonlySet<OutputStreamName>): boolean {
     return this.output.hasData(streams) || this.exitIsDue(streams);
+  }
+
+  /**
+   * A patient Receive's moment: the process has exited and both pipes have closed (all it will
+   * say is here), or there is an envelope's worth of output, or the buffer is full.
+   */
+  private isWholeFor(maxBytes: number): boolean {
+    return (this.status !== undefined && this.output.isClosed) || this.paused || this.output.bytes >= maxBytes;
   }
 
   private hasNews(streams: ReadonlySet<OutputStreamName>): boolean {

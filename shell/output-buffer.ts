@@ -102,6 +102,11 @@ export class OutputBuffer {
     return [...streams].every((name) => this.queues[name].isEmpty);
   }
 
+  /** Both pipes have closed: no more output will come. */
+  get isClosed(): boolean {
+    return this.queues.stdout.closed && this.queues.stderr.closed;
+  }
+
   append(stream: OutputStreamName, data: Buffer): void {
     if (data.length === 0) return;
     this.queues[stream].push({ seq: this.nextSeq++, data });

@@ -83,6 +83,11 @@ export interface CommandHandle {
   endInput(): void;
   signal(kind: ShellSignal): void;
   receive(streams: ReadonlySet<OutputStreamName>, maxBytes: number, abort: AbortSignal, runOverheadBytes?: number): Promise<CommandOutput>;
+  /**
+   * The client is expected to Receive next with these arguments: a proxy for a command in another
+   * process may ask for the output ahead (host/read-ahead.ts).
+   */
+  expectReceive?(streams: ReadonlySet<OutputStreamName>, maxBytes: number, runOverheadBytes: number): void;
 }
 
 /** A shell as the WinRS handlers use it (ShellSession, or its proxy in the listener). */

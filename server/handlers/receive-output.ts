@@ -23,19 +23,17 @@ export async function receiveOutput(ctx: HandlerContext): Promise<ReplyText> {
   const command = requireCommand(record, request.commandId);
   const streams = new Set(request.streams.filter(isOutputStream));
 
-  const envelopeBytes = effectiveMaxEnvelopeBytes(ctx);
-  const available = envelopeBytes - ENVELOPE_HEADER_BYTES - receiveResponseOverhead(command.id, 2);
-  // Base64 turns 3 bytes into 4; each extra Stream element costs its tags, charged per chunk.
-  const maxBytes = Math.max(1, Math.floor(available / 4) * 3);
-  const chunkOverheadBytes = Math.ceil((receiveResponseOverhead(command.id, 1) - receiveResponseOverhead(command.id, 0)) * 0.75) + 3;
-  const abort = AbortSignal.any([ctx.abort, AbortSignal.timeout(effectiveTimeoutMs(ctx))]);
+  const { maxBytes, chunkOverheadBytes } = receiveBudget(ctx, command.id);
+  const until = timeoutOrClientGone(ctx.abort, effectiveTimeoutMs(ctx));
 
   let output: CommandOutput;
   try {
-    output = await withShellActivity(record, () => command.receive(streams, maxBytes, abort, chunkOverheadBytes));
+    output = await withShellActivity(record, () => command.receive(streams, maxBytes, until.signal, chunkOverheadBytes));
   } catch (error) {
     if (error instanceof ReceiveBusyError) throw new WsmanFault('resourceBusy', [], `second Receive on ${command.id}`);
     throw error;
+  } finally {
+    until.release();
   }
   if (output.chunks.length === 0 && output.endedStreams.length === 0 && output.exitCode === undefined) {
     throw new WsmanFault('timedOut');
@@ -51,6 +49,43 @@ export async function receiveOutput(ctx: HandlerContext): Promise<ReplyText> {
     state: output.exitCode === undefined ? COMMAND_STATE.running : COMMAND_STATE.done,
     exitCode: output.exitCode,
   });
+}
+
+/**
+ * How much output fits in the reply to a Receive of this request's MaxEnvelopeSize, and what each
+ * Stream element's tags cost of it (in output bytes).
+ */
+export function receiveBudget(ctx: HandlerContext, commandId: string): { maxBytes: number; chunkOverheadBytes: number } {
+  const envelopeBytes = effectiveMaxEnvelopeBytes(ctx);
+  const available = envelopeBytes - ENVELOPE_HEADER_BYTES - receiveResponseOverhead(commandId, 2);
+  // Base64 turns 3 bytes into 4; each extra Stream element costs its tags, charged per chunk.
+  const maxBytes = Math.max(1, Math.floor(available / 4) * 3);
+  const chunkOverheadBytes = Math.ceil((receiveResponseOverhead(commandId, 1) - receiveResponseOverhead(commandId, 0)) * 0.75) + 3;
+  return { maxBytes, chunkOverheadBytes };
+}
+
+/**
+ * Aborts at the OperationTimeout or when the client goes. Not AbortSignal.any with
+ * AbortSignal.timeout: together they cost about 30 µs (a Receive's whole handler costs a few
+ * times that), and the timeout's timer stays for the whole OperationTimeout, a minute, after a
+ * Receive that is answered in a millisecond.
+ */
+function timeoutOrClientGone(client: AbortSignal, timeoutMs: number): { readonly signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const abort = (): void => {
+    controller.abort();
+  };
+  const timer = setTimeout(abort, timeoutMs);
+  timer.unref();
+  if (client.aborted) abort();
+  else client.addEventListener('abort', abort, { once: true });
+  return {
+    signal: controller.signal,
+    release() {
+      clearTimeout(timer);
+      client.removeEventListener('abort', abort);
+    },
+  };
 }
 
 function isOutputStream(name: string): name is OutputStreamName {

@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { WsmanFault } from '../../protocol/wsman/fault.js';
 import { isTrue } from '../../protocol/winrs/send.js';
 import { joinCommandLine, parseCommandLine, writeCommandResponse } from '../../protocol/winrs/command.js';
-import { CommandIdInUseError, CommandLaunchError, parseRuleNames, planLaunch } from '../../shell/index.js';
+import { CommandIdInUseError, CommandLaunchError, parseRuleNames, planLaunch, type OutputStreamName } from '../../shell/index.js';
 import type { HandlerContext } from './context.js';
+import { receiveBudget } from './receive-output.js';
 import { requireCmdShellResource, requireShell, withShellActivity } from './shell-lookup.js';
+
+const BOTH_STREAMS: ReadonlySet<OutputStreamName> = new Set(['stdout', 'stderr']);
 
 /**
  * [MS-WSMV] 3.1.4.11 Command: start a process in the shell. The command line goes through the
@@ -40,6 +43,10 @@ export async function runCommand(ctx: HandlerContext): Promise<string> {
         },
       );
       const process = await record.session.startCommand(commandId, planned.launch);
+      // Clients ask for both streams in envelopes the size of their Command's: the host can answer
+      // that Receive while the client is still reading this reply.
+      const { maxBytes, chunkOverheadBytes } = receiveBudget(ctx, commandId);
+      process.expectReceive?.(BOTH_STREAMS, maxBytes, chunkOverheadBytes);
       const mapping = planned.rules.length === 0 ? undefined : planned.rules.join('>');
       // The command line reaches the log only inside the 4688 event, with its secrets redacted.
       ctx.log.info({ event: 'command-started', shellId: record.id, commandId, pid: process.pid, user: ctx.principal.name, mapping }, 'command started');

@@ -143,6 +143,63 @@ describe('Receive read-ahead', () => {
   });
 });
 
+describe("A command's first Receive, asked ahead", () => {
+  it('is asked patiently as soon as the command has started, and answers the Receive without another request', async () => {
+    const { command, sent, answer } = await scriptedCommand();
+    command.expectReceive?.(BOTH, 1000, 7);
+    expect(sent.at(-1)).toMatchObject({ op: 'receive', streams: ['stdout', 'stderr'], maxBytes: 1000, runOverheadBytes: 7, patient: true });
+    answer(sent.at(-1), output('hi', 0));
+    await Promise.resolve();
+    const sentBefore = sent.length;
+    const reply = await command.receive(BOTH, 1000, never, 7);
+    expect(reply.chunks[0]?.data.toString()).toBe('hi');
+    expect(reply.exitCode).toBe(0);
+    expect(sent.length).toBe(sentBefore);
+    expect(command.isFinished).toBe(true);
+  });
+
+  it('is hurried when the Receive comes before its answer', async () => {
+    const { command, sent, answer } = await scriptedCommand();
+    command.expectReceive?.(BOTH, 1000, 0);
+    const ahead = sent.at(-1);
+    const receiving = command.receive(BOTH, 1000, never, 0);
+    await Promise.resolve();
+    expect(sent.at(-1)).toEqual({ op: 'hurry', id: ahead?.id });
+    answer(ahead, output('hi'));
+    expect((await receiving).chunks[0]?.data.toString()).toBe('hi');
+  });
+
+  it('is given back when the Receive asks for other streams', async () => {
+    const { command, sent, answer } = await scriptedCommand();
+    command.expectReceive?.(BOTH, 1000, 0);
+    const ahead = sent.at(-1);
+    const receiving = command.receive(STDOUT, 1000, never, 0);
+    await Promise.resolve();
+    expect(sent.at(-1)).toEqual({ op: 'cancel', id: ahead?.id });
+    answer(ahead, output('hi', 0));
+    await new Promise((resolve) => setImmediate(resolve));
+    const [unreceive, fresh] = sent.slice(-2);
+    expect(unreceive).toMatchObject({ op: 'unreceive', output: output('hi', 0) });
+    expect(fresh).toMatchObject({ op: 'receive', streams: ['stdout'] });
+    expect(fresh).not.toHaveProperty('patient');
+    answer(unreceive, undefined);
+    answer(fresh, output('hi', 0));
+    expect((await receiving).exitCode).toBe(0);
+  });
+
+  it('is not asked twice, nor once a Receive has begun', async () => {
+    const { command, sent, answer } = await scriptedCommand();
+    const receiving = command.receive(BOTH, 1000, never, 0);
+    const sentBefore = sent.length;
+    command.expectReceive?.(BOTH, 1000, 0);
+    expect(sent.length).toBe(sentBefore);
+    answer(sent.at(-1), output('', 0));
+    await receiving;
+    command.expectReceive?.(BOTH, 1000, 0);
+    expect(sent.length).toBe(sentBefore);
+  });
+});
+
 describe('Receive read-ahead with a real shell host', () => {
   it('delivers every byte once and in order while the Receives change streams and sizes', async () => {
     const host = await inProcessHost({ runAs: undefined, heapLimitMb: 64 });
@@ -188,6 +245,33 @@ describe('Receive read-ahead with a real shell host', () => {
       expect(exitCode).toBe(0);
       expect(Buffer.concat(received.stdout).toString()).toBe(expected.stdout);
       expect(Buffer.concat(received.stderr).toString()).toBe(expected.stderr);
+      await shell.close();
+    } finally {
+      await host.stop(1000);
+    }
+  });
+
+  it('answers a command that prints and exits at once in one Receive, output and exit code together', async () => {
+    const host = await inProcessHost({ runAs: undefined, heapLimitMb: 64 });
+    try {
+      const shell = await RemoteShell.open('S', SETTINGS, host.client);
+      // The second line comes well after the first: answered at its first output, the read-ahead
+      // would leave the exit code to a second Receive.
+      const command = await shell.startCommand('C', { commandLine: 'echo one; sleep 0.2; echo two; exit 5', executable: '/bin/sh', args: [], skipInterpreter: false });
+      command.expectReceive?.(BOTH, 4000, 0);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const reply = await command.receive(BOTH, 4000, AbortSignal.timeout(5000), 0);
+      expect(Buffer.concat(reply.chunks.map((chunk) => chunk.data)).toString()).toBe('one\ntwo\n');
+      expect(reply.exitCode).toBe(5);
+
+      // A command that goes on: the client's Receive hurries the host, which answers at once.
+      const running = await shell.startCommand('D', { commandLine: 'echo one; sleep 30', executable: '/bin/sh', args: [], skipInterpreter: false });
+      running.expectReceive?.(BOTH, 4000, 0);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const begun = Date.now();
+      const first = await running.receive(BOTH, 4000, AbortSignal.timeout(5000), 0);
+      expect(Date.now() - begun).toBeLessThan(2000);
+      expect(Buffer.concat(first.chunks.map((chunk) => chunk.data)).toString()).toBe('one\n');
       await shell.close();
     } finally {
       await host.stop(1000);

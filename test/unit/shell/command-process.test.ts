@@ -394,6 +394,48 @@ describe('CommandProcess receive rules', { timeout: 10_000 }, () => {
   });
 });
 
+describe('CommandProcess patient receive (asked ahead of the client)', { timeout: 10_000 }, () => {
+  it('waits past the first output for the whole end of the process, and answers it all at once', async () => {
+    const command = await start('c1', viaShell('printf one; sleep 0.2; printf two >&2; exit 4'), settings());
+    const patience = new AbortController();
+    const begun = Date.now();
+    const output = await command.receive(BOTH, 1024, AbortSignal.timeout(5000), 0, patience.signal);
+    expect(Date.now() - begun).toBeGreaterThanOrEqual(150);
+    expect(output.chunks.map((chunk) => `${chunk.stream}:${chunk.data.toString()}`)).toEqual(['stdout:one', 'stderr:two']);
+    expect(output.endedStreams.slice().sort()).toEqual(['stderr', 'stdout']);
+    expect(output.exitCode).toBe(4);
+  });
+
+  it('answers at the first news once hurried, as any Receive would', async () => {
+    const command = await start('c1', viaShell('printf one; sleep 30'), settings());
+    const patience = new AbortController();
+    const receiving = command.receive(BOTH, 1024, AbortSignal.timeout(5000), 0, patience.signal);
+    await waitFor(() => command.bufferedBytes > 0, 'the first output');
+    let answered = false;
+    void receiving.then(() => (answered = true));
+    await pause(100);
+    expect(answered).toBe(false);
+    patience.abort();
+    const output = await receiving;
+    expect(output.chunks.map((chunk) => chunk.data.toString())).toEqual(['one']);
+    expect(output.exitCode).toBeUndefined();
+  });
+
+  it('answers once an envelope of output is waiting, without the end', async () => {
+    const command = await start('c1', viaShell('head -c 5000 /dev/zero; sleep 30'), settings());
+    const output = await command.receive(BOTH, 4000, AbortSignal.timeout(5000), 0, new AbortController().signal);
+    expect(bytesOf(output)).toBe(4000);
+    expect(output.exitCode).toBeUndefined();
+  });
+
+  it('still ends at its abort with whatever there is', async () => {
+    const command = await start('c1', viaShell('printf one; sleep 30'), settings());
+    await waitFor(() => command.bufferedBytes > 0, 'the first output');
+    const output = await command.receive(BOTH, 1024, AbortSignal.timeout(100), 0, new AbortController().signal);
+    expect(output.chunks.map((chunk) => chunk.data.toString())).toEqual(['one']);
+  });
+});
+
 describe('CommandProcess launch failures', { timeout: 10_000 }, () => {
   it('rejects with ENOENT for a missing executable', async () => {
     const failure = CommandProcess.start('c1', direct('/nonexistent/winrmd-test'), settings());

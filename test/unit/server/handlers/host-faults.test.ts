@@ -78,9 +78,10 @@ describe('faults from the shell host', () => {
     const c = client(makeService(await defaultConfig(), launcher));
     const shellId = await c.createShell();
     const commandId = await c.runCommand(shellId, 'sleep 30');
-    // The host loses the shell while the listener still lists it (a close racing this Receive).
+    // The host loses the shell while the listener still lists it (a close racing this Send). Not
+    // a Receive: the command's first one was asked of the host ahead, and holds the command's end.
     await launched[0]?.client.request({ op: 'closeShell', shellId });
-    expectCatalogueFault(await c.fault(env.receive(shellId, commandId)), 'unknownShell', [shellId]);
+    expectCatalogueFault(await c.fault(env.send(shellId, commandId, Buffer.from('input'), false)), 'unknownShell', [shellId]);
   });
 
   it('answers for a command its host no longer has exactly as for a command that does not exist', async () => {
