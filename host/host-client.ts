@@ -95,6 +95,8 @@ export class HostClient {
       // start on a busy system, a close on processes that take their time to exit.
       if (options.deadlineMs !== undefined) arm(options.deadlineMs, operation.op, options.lateMeansHung === true);
       this.post({ ...operation, id });
+      // A channel that failed the post has settled the request already (died).
+      if (!this.pending.has(id)) return;
       if (options.abort !== undefined) {
         if (options.abort.aborted) onAbort();
         else options.abort.addEventListener('abort', onAbort, { once: true });

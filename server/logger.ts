@@ -13,7 +13,9 @@ export type { Logger };
  * reader. What is still gathered is written when the process exits, and serve flushes before it
  * returns.
  */
-export function createLogger(level: string, destination: DestinationStream = gatheredStdout()): Logger {
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  // A silent logger (benchmarks, tests) writes nothing: it needs no stdout writer nor exit hook.
+  const target = destination ?? (level === 'silent' ? DISCARD : gatheredStdout());
   return censorChildBindings(
     pino(
       {
@@ -22,10 +24,14 @@ export function createLogger(level: string, destination: DestinationStream = gat
         timestamp: pino.stdTimeFunctions.isoTime,
         formatters: { log: censorCredentials },
       },
-      destination,
+      target,
     ),
   );
 }
+
+const DISCARD: DestinationStream = {
+  write: () => undefined,
+};
 
 /** pino's formatters never see a child logger's bindings: they are censored on the way in. */
 function censorChildBindings(root: Logger): Logger {

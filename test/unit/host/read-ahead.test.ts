@@ -3,7 +3,7 @@
  * which requests go over the channel and when; against a real shell host in this process, that the
  * client still gets every byte once and in order whatever it asks for.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HostClient } from '../../../host/host-client.js';
 import type { ToHost } from '../../../host/protocol.js';
 import { RemoteShell } from '../../../host/remote-shell.js';
@@ -260,7 +260,11 @@ describe('Receive read-ahead with a real shell host', () => {
       const command = await shell.startCommand('C', { commandLine: 'echo one; sleep 0.2; echo two; exit 5', executable: '/bin/sh', args: [], skipInterpreter: false });
       command.expectReceive?.(BOTH, 4000, 0);
       await new Promise((resolve) => setTimeout(resolve, 600));
+      const requests = vi.spyOn(host.client, 'request');
       const reply = await command.receive(BOTH, 4000, AbortSignal.timeout(5000), 0);
+      // Answered from what was asked ahead: the Receive sent nothing of its own.
+      expect(requests).not.toHaveBeenCalled();
+      requests.mockRestore();
       expect(Buffer.concat(reply.chunks.map((chunk) => chunk.data)).toString()).toBe('one\ntwo\n');
       expect(reply.exitCode).toBe(5);
 

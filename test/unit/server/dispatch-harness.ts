@@ -12,7 +12,7 @@ import { FAULTS, type FaultName } from '../../../protocol/wsman/fault-catalogue.
 import { COMMAND_STATE } from '../../../protocol/winrs/uris.js';
 import type { ServiceState } from '../../../server/handlers/index.js';
 import type { Principal } from '../../../server/principal.js';
-import { inProcessHost, type HostLauncher } from '../../../host/spawn-host.js';
+import { inProcessHost, type HostLauncher, type LaunchedHost } from '../../../host/spawn-host.js';
 import { createServiceState } from '../../../server/service-state.js';
 import { dispatchEnvelope, type DispatcherSettings, type DispatchResult } from '../../../server/wsman-dispatch.js';
 import { attr, find, findAll, must, readEnvelope, readFault, RSP, W, X, type EnvelopeView, type FaultView } from '../protocol/xml-query.js';
@@ -47,6 +47,17 @@ const services: ServiceState[] = [];
  * the test runner's own account (Winrmd.RunAsServiceAccount), since ALICE and BOB have no Linux
  * accounts; test/unit/server/shell-accounts.test.ts covers the per-user accounts.
  */
+/** In-process hosts, kept so that a test can reach one behind the listener's back. */
+export function capturingHosts(): { launcher: HostLauncher; launched: LaunchedHost[] } {
+  const launched: LaunchedHost[] = [];
+  const launcher: HostLauncher = async (options) => {
+    const host = await inProcessHost(options);
+    launched.push(host);
+    return host;
+  };
+  return { launcher, launched };
+}
+
 export function makeService(config: Config, hostLauncher: HostLauncher = inProcessHost): ServiceState {
   const service = createServiceState({ ...config, 'Winrmd.RunAsServiceAccount': true }, log, {
     hostLauncher,

@@ -71,3 +71,12 @@ describe('log lines and credentials, beyond plain objects', () => {
     expect(error.password).toBe('err-secret');
   });
 });
+
+describe('the logger of a benchmark or a test', () => {
+  it('at level silent, sets up no writer for stdout and no exit hook', () => {
+    const before = process.listenerCount('exit');
+    const log = createLogger('silent');
+    log.info('nowhere');
+    expect(process.listenerCount('exit')).toBe(before);
+  });
+});

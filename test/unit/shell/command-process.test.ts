@@ -422,7 +422,8 @@ describe('CommandProcess patient receive (asked ahead of the client)', { timeout
   });
 
   it('answers once an envelope of output is waiting, without the end', async () => {
-    const command = await start('c1', viaShell('head -c 5000 /dev/zero; sleep 30'), settings());
+    // Two pieces apart: a Receive answered at its first news would take the first alone.
+    const command = await start('c1', viaShell('head -c 3000 /dev/zero; sleep 0.2; head -c 2000 /dev/zero; sleep 30'), settings());
     const output = await command.receive(BOTH, 4000, AbortSignal.timeout(5000), 0, new AbortController().signal);
     expect(bytesOf(output)).toBe(4000);
     expect(output.exitCode).toBeUndefined();
@@ -431,7 +432,9 @@ describe('CommandProcess patient receive (asked ahead of the client)', { timeout
   it('still ends at its abort with whatever there is', async () => {
     const command = await start('c1', viaShell('printf one; sleep 30'), settings());
     await waitFor(() => command.bufferedBytes > 0, 'the first output');
+    const begun = Date.now();
     const output = await command.receive(BOTH, 1024, AbortSignal.timeout(100), 0, new AbortController().signal);
+    expect(Date.now() - begun).toBeGreaterThanOrEqual(80);
     expect(output.chunks.map((chunk) => chunk.data.toString())).toEqual(['one']);
   });
 });

@@ -6,26 +6,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostClient } from '../../../../host/host-client.js';
-import { inProcessHost, spawnHost, type HostLauncher, type LaunchedHost } from '../../../../host/spawn-host.js';
+import { spawnHost, type HostLauncher } from '../../../../host/spawn-host.js';
 import { FAULTS } from '../../../../protocol/wsman/fault-catalogue.js';
 import { readFault } from '../../protocol/xml-query.js';
-import { ALICE, client, closeServices, defaultConfig, expectCatalogueFault, makeService } from '../dispatch-harness.js';
+import { ALICE, capturingHosts, client, closeServices, defaultConfig, expectCatalogueFault, makeService } from '../dispatch-harness.js';
 import * as env from '../envelopes.js';
 
 afterEach(async () => {
   await closeServices();
 });
-
-/** In-process hosts, kept so that a test can reach one behind the listener's back. */
-function capturing(): { launcher: HostLauncher; launched: LaunchedHost[] } {
-  const launched: LaunchedHost[] = [];
-  const launcher: HostLauncher = async (options) => {
-    const host = await inProcessHost(options);
-    launched.push(host);
-    return host;
-  };
-  return { launcher, launched };
-}
 
 /** A host that dies as its first shell is opened: before answering, or just after answering. */
 function dyingAtOpen(moment: 'before-answer' | 'after-answer'): HostLauncher {
@@ -74,7 +63,7 @@ describe('faults from the shell host', () => {
   });
 
   it('answers for a shell its host no longer has exactly as for a shell that does not exist', async () => {
-    const { launcher, launched } = capturing();
+    const { launcher, launched } = capturingHosts();
     const c = client(makeService(await defaultConfig(), launcher));
     const shellId = await c.createShell();
     const commandId = await c.runCommand(shellId, 'sleep 30');
@@ -85,7 +74,7 @@ describe('faults from the shell host', () => {
   });
 
   it('answers for a command its host no longer has exactly as for a command that does not exist', async () => {
-    const { launcher, launched } = capturing();
+    const { launcher, launched } = capturingHosts();
     const c = client(makeService(await defaultConfig(), launcher));
     const shellId = await c.createShell();
     const commandId = await c.runCommand(shellId, 'sleep 30');

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { must, RSP } from '../../protocol/xml-query.js';
-import { client, closeServices, defaultConfig, expectCatalogueFault, makeService, type Client } from '../dispatch-harness.js';
+import { capturingHosts, client, closeServices, defaultConfig, expectCatalogueFault, makeService, type Client } from '../dispatch-harness.js';
 import * as env from '../envelopes.js';
 
 let c: Client;
@@ -19,6 +19,22 @@ describe('Command', () => {
     const view = await c.ok(env.command(shellId, 'printf', ["'%s-%s\\n'", 'a', 'b']));
     const commandId = must(view.body, RSP('CommandResponse'), RSP('CommandId')).text;
     expect((await c.receiveAll(shellId, commandId)).stdout).toBe('a-b\n');
+  });
+
+  it("asks the shell host for the command's first Receive as it starts: one that prints and exits is answered whole, without a request of the Receive's own", async () => {
+    const { launcher, launched } = capturingHosts();
+    const hosted = client(makeService(await defaultConfig(), launcher));
+    const shellId = await hosted.createShell();
+    const commandId = await hosted.runCommand(shellId, 'echo one; sleep 0.2; echo two; exit 3');
+    const host = launched[0];
+    if (host === undefined) throw new Error('no shell host was started');
+    const requests = vi.spyOn(host.client, 'request');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const drained = await hosted.receiveAll(shellId, commandId);
+    expect(drained.responses).toHaveLength(1);
+    expect(drained.stdout).toBe('one\ntwo\n');
+    expect(drained.exitCode).toBe(3);
+    expect(requests.mock.calls.filter(([operation]) => operation.op === 'receive')).toEqual([]);
   });
 
   it('takes a client-chosen CommandId, and refuses it while in use', async () => {
