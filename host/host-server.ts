@@ -13,7 +13,7 @@ import { asBuffers, type FromHost, type HostOperation, type HostResults, type To
 export class HostServer {
   private readonly shells = new Map<string, ShellSession>();
   /** Waiting Receives by request id, so that a cancel can end one and a hurry rush a patient one. */
-  private readonly receives = new Map<number, { readonly cancel: AbortController; readonly hurry: AbortController }>();
+  private readonly receives = new Map<number, { readonly cancel: AbortController; readonly hurry: AbortController | undefined }>();
   /** A console set up ahead for the next console Command of any of this account's shells. */
   private readonly consoles = new ConsolePool();
   /** A process started ahead for the next shell of the kind this account's shells have been. */
@@ -27,7 +27,7 @@ export class HostServer {
       return;
     }
     if (message.op === 'hurry') {
-      this.receives.get(message.id)?.hurry.abort();
+      this.receives.get(message.id)?.hurry?.abort();
       return;
     }
     const { id } = message;
@@ -84,11 +84,10 @@ export class HostServer {
         return undefined;
       case 'receive': {
         const command = this.command(request.shellId, request.commandId);
-        const waiting = { cancel: new AbortController(), hurry: new AbortController() };
+        const waiting = { cancel: new AbortController(), hurry: request.patient === true ? new AbortController() : undefined };
         this.receives.set(id, waiting);
         try {
-          const patience = request.patient === true ? waiting.hurry.signal : undefined;
-          return await command.receive(new Set(request.streams), request.maxBytes, waiting.cancel.signal, request.runOverheadBytes, patience);
+          return await command.receive(new Set(request.streams), request.maxBytes, waiting.cancel.signal, request.runOverheadBytes, waiting.hurry?.signal);
         } finally {
           this.receives.delete(id);
         }

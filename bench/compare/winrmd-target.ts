@@ -47,6 +47,8 @@ export async function startWinrmd(
       ...(realm === undefined ? [] : [`Service.Auth.Keytab=${realm.kdc.keytab}`]),
     ],
     ...(profileDir === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }),
+    // Enough for a failure's message; all of a run's lines would be the harness's memory to collect.
+    keepLines: 2000,
   });
   return { server, users: users.filter((u) => u.name !== KERBEROS_USER).map((u) => ({ user: u.name, password: u.password })) };
 }

@@ -65,6 +65,11 @@ export interface StartOptions {
   nodeArgs?: string[];
   /** Run the server itself as this uid and gid (the test must be root); the state directory is given to it. */
   serverAccount?: { uid: number; gid: number };
+  /**
+   * Keep only this many of the latest lines (the benchmark: a long run's log would otherwise grow
+   * the harness's memory, and its garbage collection would be measured beside the server).
+   */
+  keepLines?: number;
 }
 
 export interface RunningServer {
@@ -161,6 +166,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const child = spawn(process.execPath, [...shebangNodeOptions(WINRMD), ...(opts.nodeArgs ?? []), WINRMD, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], ...(account ?? {}) });
 
   const lines: string[] = [];
+  const keepLines = opts.keepLines ?? Infinity;
   const ports = new Map<string, number>();
   let onLine: (line: string) => void = () => undefined;
   const splitLines = (stream: NodeJS.ReadableStream, label: string): void => {
@@ -174,6 +180,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         lines.push(label === 'stdout' ? part : `[stderr] ${part}`);
         if (label === 'stdout') onLine(part);
       }
+      if (lines.length > keepLines) lines.splice(0, lines.length - keepLines);
     });
     stream.on('end', () => {
       if (pending !== '') lines.push(label === 'stdout' ? pending : `[stderr] ${pending}`);
@@ -211,6 +218,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         ports.set(listening.transport.toLowerCase(), listening.port);
         if (ports.has('http') && ports.has('https')) {
           clearTimeout(timer);
+          // Every later line is only kept: parsing each as JSON was work beside the server's.
+          onLine = () => undefined;
           resolve();
         }
       };
