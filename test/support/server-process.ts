@@ -67,7 +67,8 @@ export interface StartOptions {
   serverAccount?: { uid: number; gid: number };
   /**
    * Keep only this many of the latest lines (the benchmark: a long run's log would otherwise grow
-   * the harness's memory, and its garbage collection would be measured beside the server).
+   * the harness's memory, and its garbage collection would be measured beside the server). Line
+   * indices then shift as old lines go: not for tests that read `logs().slice(since)`.
    */
   keepLines?: number;
 }
