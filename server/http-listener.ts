@@ -8,7 +8,7 @@ import { MessageSecurityError, type SecurityContext } from '../auth/security-con
 import { connectionSecurityOf } from './connection-security.js';
 import { decryptRequest, encryptReply, isEncryptedBody } from './message-encryption.js';
 import { ReplyBuffers } from './reply-buffers.js';
-import { decodeSoapBody, encodeSoapReply, type BodyCharset } from './request-text.js';
+import { decodeSoapBody, encodeSoapReply, wholeText, type BodyCharset } from './request-text.js';
 import { dispatchEnvelope, faultEnvelope, type DispatcherSettings, type DispatchResult } from './wsman-dispatch.js';
 import type { ConnectionFirewall } from '../firewall/index.js';
 import { actionLabel } from '../events/operation-names.js';
@@ -206,14 +206,15 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
         if (!(error instanceof WsmanFault)) throw error;
         return sendSoap(reply, 500, faultEnvelope(error, options.dispatcher.machineName), 'utf-8', sealing);
       }
-      if (options.logBodies) options.log.debug({ body: decoded.text }, 'request envelope');
-      note.requestEnvelope = decoded.text;
+      if (options.logBodies) options.log.debug({ body: wholeText(decoded) }, 'request envelope');
+      if (options.transcript !== undefined) note.requestEnvelope = wholeText(decoded);
       notes.set(request, note);
       const clientGone = abortWhenClientGoes(reply.raw);
       const result = await dispatchEnvelope(
         {
           xml: decoded.text,
           charactersChecked: decoded.charactersChecked,
+          cutOut: decoded.cutOut,
           principal: allowed?.principal,
           clientIp: request.ip,
           endpointAddress: `${options.transport}://${request.headers.host ?? request.hostname}${WSMAN_PATH}`,

@@ -2,6 +2,7 @@ import { isAscii } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 
 import { findDisallowedControlByte } from '../protocol/xml/control-bytes.js';
+import { cutOutStreamContent, restoreCutOut, type CutOutText } from '../protocol/xml/cut-out-text.js';
 import { WsmanFault } from '../protocol/wsman/fault.js';
 import type { EnvelopeText } from '../protocol/xml/reply-text.js';
 
@@ -13,6 +14,8 @@ export interface DecodedBody {
   readonly charset: BodyCharset;
   /** Every character is one XML allows, as the bytes showed: the parser need not test the text again. */
   readonly charactersChecked: boolean;
+  /** A Send's stream content, not in `text` but kept as bytes (protocol/xml/cut-out-text.ts). */
+  readonly cutOut?: CutOutText | undefined;
 }
 
 /** Made once: a decoder without `stream` keeps nothing between calls, and making one costs microseconds. */
@@ -44,6 +47,8 @@ export function decodeSoapBody(body: Buffer, contentType: string): DecodedBody {
   // the text (protocol/xml/control-bytes.ts). A body that has one goes the general way, to the
   // parser's own fault, and so does every body where the vector scan cannot run.
   if (charset === 'utf-8' && findDisallowedControlByte !== undefined && isAscii(bytes) && findDisallowedControlByte(bytes) < 0) {
+    const cut = cutOutStreamContent(bytes);
+    if (cut !== undefined) return { text: cut.text, charset, charactersChecked: true, cutOut: cut.cutOut };
     return { text: bytes.toString('latin1'), charset, charactersChecked: true };
   }
   try {
@@ -52,6 +57,11 @@ export function decodeSoapBody(body: Buffer, contentType: string): DecodedBody {
   } catch {
     throw new WsmanFault('invalidXml', [], `body is not valid ${charset}`);
   }
+}
+
+/** The body's whole text, its cut-out content put back: for a transcript or a logged body. */
+export function wholeText(decoded: DecodedBody): string {
+  return restoreCutOut(decoded.text, decoded.cutOut);
 }
 
 /** `allocate` gives the memory of a UTF-8 reply whose base64 is kept as bytes (a Receive reply). */

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { recordedOperation } from '../events/operation-names.js';
-import { responseAction } from '../protocol/wsman/actions.js';
+import { ACTION, responseAction } from '../protocol/wsman/actions.js';
 import { pluginFor } from '../protocol/winrs/plugin.js';
+import { restoreCutOut, type CutOutData, type CutOutText } from '../protocol/xml/cut-out-text.js';
+import { decodeWholeBase64Bytes } from '../protocol/whole-base64.js';
+import { sendHoldsCutOut } from '../protocol/winrs/send.js';
 import { faultAction, faultTexts, WsmanFault, writeFaultBody } from '../protocol/wsman/fault.js';
 import { DEFAULT_FAULT_LANGUAGE } from '../protocol/wsman/fault-language.js';
 import { writeIdentifyResponse, type IdentifyFacts } from '../protocol/wsman/identify.js';
@@ -18,6 +21,8 @@ export interface DispatchInput {
   readonly xml: string;
   /** The request's bytes showed that every character of `xml` is one XML allows (request-text.ts). */
   readonly charactersChecked?: boolean | undefined;
+  /** A Send's stream content, kept as bytes where `xml` has a marker (protocol/xml/cut-out-text.ts). */
+  readonly cutOut?: CutOutText | undefined;
   /** Undefined for an Identify let through by `WSMANIDENTIFY: unauthenticated`. */
   readonly principal: Principal | undefined;
   readonly clientIp: string;
@@ -52,6 +57,28 @@ const DEFAULT_LANG = DEFAULT_FAULT_LANGUAGE;
 const LANG_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
 
 /** Decodes one envelope, runs its handler and encodes the reply; every failure becomes a fault. */
+/**
+ * The request, parsed with a Send's stream content cut out of its text where that reads as the
+ * whole text would (protocol/xml/cut-out-text.ts): the marker is all the text of the Send's one
+ * rsp:Stream, and the content whole base64 (which proves it held no reference, ']]>' or line break
+ * that the parse would have read). Parsed whole otherwise, faults included.
+ */
+function parseWithCutOut(input: DispatchInput): { request: WsmanRequest; cutOut: CutOutData | undefined } {
+  const options = { charactersChecked: input.charactersChecked };
+  const { cutOut } = input;
+  if (cutOut === undefined) return { request: parseRequest(input.xml, options), cutOut: undefined };
+  try {
+    const request = parseRequest(input.xml, options);
+    if (request.action === ACTION.send && sendHoldsCutOut(request.body, cutOut)) {
+      const data = decodeWholeBase64Bytes(cutOut.bytes);
+      if (data !== undefined) return { request, cutOut: { marker: cutOut.marker, data } };
+    }
+  } catch {
+    // The whole text's parse below gives the fault, with its own words and line.
+  }
+  return { request: parseRequest(restoreCutOut(input.xml, cutOut), options), cutOut: undefined };
+}
+
 export async function dispatchEnvelope(
   input: DispatchInput,
   service: ServiceState,
@@ -59,7 +86,9 @@ export async function dispatchEnvelope(
 ): Promise<DispatchResult> {
   let request: WsmanRequest | undefined;
   try {
-    request = parseRequest(input.xml, { charactersChecked: input.charactersChecked });
+    const parsed = parseWithCutOut(input);
+    request = parsed.request;
+    const { cutOut } = parsed;
     if (request.isIdentify) {
       const transport = input.endpointAddress.startsWith('https:') ? 'https' : 'http';
       return ok(request, identifyReply(settings, input.principal !== undefined, transport, langOf(request)), true);
@@ -91,6 +120,7 @@ export async function dispatchEnvelope(
         log: input.log,
         service,
         connectionId: input.connectionId,
+        cutOut,
       });
     } finally {
       endOperation();

@@ -2,6 +2,7 @@ import type { Config } from '../../config/index.js';
 import type { ListenerDescription } from '../../protocol/config/listener-xml.js';
 import type { ServiceObserver } from '../../events/signals.js';
 import type { WsmanRequest } from '../../protocol/wsman/request.js';
+import type { CutOutData } from '../../protocol/xml/cut-out-text.js';
 import type { EnvelopeText } from '../../protocol/xml/reply-text.js';
 import type { EnumerationRegistry } from '../enumeration-registry.js';
 import type { Logger } from '../logger.js';
@@ -24,6 +25,8 @@ export interface HandlerContext {
   readonly service: ServiceState;
   /** The connection the request came on, for correlating events; undefined in unit tests. */
   readonly connectionId?: string | undefined;
+  /** A Send's stream content, cut out of the request's text and decoded (protocol/xml/cut-out-text.ts). */
+  readonly cutOut?: CutOutData | undefined;
 }
 
 export interface ServiceState {

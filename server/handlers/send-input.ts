@@ -8,7 +8,7 @@ import { requireCmdShellResource, requireCommand, requireShell, withShellActivit
 export async function sendInput(ctx: HandlerContext): Promise<string> {
   requireCmdShellResource(ctx);
   const record = requireShell(ctx);
-  const streams = parseSend(ctx.request.body);
+  const streams = parseSend(ctx.request.body, ctx.cutOut);
   const inputLimit = ctx.service.config['Service.MaxEnvelopeSizekb'] * 1024 * 8;
   const targets = streams.map((s) => ({ stream: { ...s, data: decodeInput(record, s.data, inputLimit) }, command: requireCommand(record, s.commandId) }));
   await withShellActivity(record, async () => {

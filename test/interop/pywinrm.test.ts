@@ -2,7 +2,7 @@
  * Interop with pywinrm 0.3.0 (Debian python3-winrm, run with /usr/bin/python3) over Basic auth.
  * The client script is test/interop/pywinrm_client.py; see its docstring for the spec format.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,14 @@ describe('pywinrm over HTTPS with Basic', () => {
     const steps: Step[] = [{ op: 'run', command: 'cat', stdin_b64: Buffer.from(input).toString('base64') }];
     const result = only(await runPywinrm(httpsUrl, ADMIN, steps));
     expect(stdoutText(result)).toBe(input);
+    expect(result.statusCode).toBe(0);
+  });
+
+  it('passes a large stdin byte for byte: one Send of 400 KB of base64, its content kept as bytes by the listener', async () => {
+    const input = randomBytes(300_000);
+    const steps: Step[] = [{ op: 'run', command: 'sha256sum', stdin_b64: input.toString('base64'), console_mode_stdin: false }];
+    const result = only(await runPywinrm(httpsUrl, ADMIN, steps));
+    expect(stdoutText(result)).toBe(`${createHash('sha256').update(input).digest('hex')}  -\n`);
     expect(result.statusCode).toBe(0);
   });
 

@@ -13,6 +13,7 @@ import { COMMAND_STATE } from '../../../protocol/winrs/uris.js';
 import type { ServiceState } from '../../../server/handlers/index.js';
 import type { Principal } from '../../../server/principal.js';
 import { inProcessHost, type HostLauncher, type LaunchedHost } from '../../../host/spawn-host.js';
+import { decodeSoapBody } from '../../../server/request-text.js';
 import { createServiceState } from '../../../server/service-state.js';
 import { dispatchEnvelope, type DispatcherSettings, type DispatchResult } from '../../../server/wsman-dispatch.js';
 import { attr, find, findAll, must, readEnvelope, readFault, RSP, W, X, type EnvelopeView, type FaultView } from '../protocol/xml-query.js';
@@ -122,10 +123,23 @@ export function readReceive(view: EnvelopeView, raw: string): ReceiveView {
   };
 }
 
+const LISTENER_DECODE_BYTES = 200 * 1024;
+
 export function client(service: ServiceState): Client {
   const dispatch = async (request: BuiltRequest, principal: Principal | undefined): Promise<DispatchResult> => {
+    // A body large enough to have its Send content cut out goes the listener's way (request-text.ts).
+    const decoded = request.xml.length >= LISTENER_DECODE_BYTES ? decodeSoapBody(Buffer.from(request.xml, 'utf8'), 'application/soap+xml;charset=UTF-8') : undefined;
     const result = await dispatchEnvelope(
-      { xml: request.xml, principal, clientIp: CLIENT_IP, endpointAddress: ENDPOINT, abort: new AbortController().signal, log },
+      {
+        xml: decoded?.text ?? request.xml,
+        charactersChecked: decoded?.charactersChecked,
+        cutOut: decoded?.cutOut,
+        principal,
+        clientIp: CLIENT_IP,
+        endpointAddress: ENDPOINT,
+        abort: new AbortController().signal,
+        log,
+      },
       service,
       SETTINGS,
     );
