@@ -56,7 +56,6 @@ export interface DispatcherSettings {
 const DEFAULT_LANG = DEFAULT_FAULT_LANGUAGE;
 const LANG_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
 
-/** Decodes one envelope, runs its handler and encodes the reply; every failure becomes a fault. */
 /**
  * The request, parsed with a Send's stream content cut out of its text where that reads as the
  * whole text would (protocol/xml/cut-out-text.ts): the marker is all the text of the Send's one
@@ -79,6 +78,7 @@ function parseWithCutOut(input: DispatchInput): { request: WsmanRequest; cutOut:
   return { request: parseRequest(restoreCutOut(input.xml, cutOut), options), cutOut: undefined };
 }
 
+/** Decodes one envelope, runs its handler and encodes the reply; every failure becomes a fault. */
 export async function dispatchEnvelope(
   input: DispatchInput,
   service: ServiceState,

@@ -97,9 +97,7 @@ export class OutputBuffer {
    * stream only has said it does not want the other, so unreceived bytes there do not hold it up.
    */
   isDrainedFor(streams: ReadonlySet<OutputStreamName>): boolean {
-    const { stdout, stderr } = this.queues;
-    if (!stdout.closed || !stderr.closed) return false;
-    return [...streams].every((name) => this.queues[name].isEmpty);
+    return this.isClosed && [...streams].every((name) => this.queues[name].isEmpty);
   }
 
   /** Both pipes have closed: no more output will come. */

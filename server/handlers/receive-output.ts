@@ -1,15 +1,12 @@
 import { WsmanFault } from '../../protocol/wsman/fault.js';
-import { parseReceive, receiveResponseOverhead, writeReceiveResponseText, type ReceivedStream } from '../../protocol/winrs/receive.js';
+import { parseReceive, writeReceiveResponseText, type ReceivedStream } from '../../protocol/winrs/receive.js';
 import type { ReplyText } from '../../protocol/xml/reply-text.js';
 import { COMMAND_STATE } from '../../protocol/winrs/uris.js';
 import { ReceiveBusyError, type CommandOutput, type OutputStreamName } from '../../shell/index.js';
 import { encodeOutput } from '../stream-compression.js';
 import type { HandlerContext } from './context.js';
-import { effectiveMaxEnvelopeBytes, effectiveTimeoutMs } from './limits.js';
+import { effectiveTimeoutMs, receiveBudget } from './limits.js';
 import { requireCmdShellResource, requireCommand, requireShell, withShellActivity } from './shell-lookup.js';
-
-/** Room for the envelope's headers and namespace declarations around the ReceiveResponse. */
-const ENVELOPE_HEADER_BYTES = 2048;
 
 /**
  * [MS-WSMV] 3.1.4.14 Receive: waits up to OperationTimeout for output, then returns what there is
@@ -49,19 +46,6 @@ export async function receiveOutput(ctx: HandlerContext): Promise<ReplyText> {
     state: output.exitCode === undefined ? COMMAND_STATE.running : COMMAND_STATE.done,
     exitCode: output.exitCode,
   });
-}
-
-/**
- * How much output fits in the reply to a Receive of this request's MaxEnvelopeSize, and what each
- * Stream element's tags cost of it (in output bytes).
- */
-export function receiveBudget(ctx: HandlerContext, commandId: string): { maxBytes: number; chunkOverheadBytes: number } {
-  const envelopeBytes = effectiveMaxEnvelopeBytes(ctx);
-  const available = envelopeBytes - ENVELOPE_HEADER_BYTES - receiveResponseOverhead(commandId, 2);
-  // Base64 turns 3 bytes into 4; each extra Stream element costs its tags, charged per chunk.
-  const maxBytes = Math.max(1, Math.floor(available / 4) * 3);
-  const chunkOverheadBytes = Math.ceil((receiveResponseOverhead(commandId, 1) - receiveResponseOverhead(commandId, 0)) * 0.75) + 3;
-  return { maxBytes, chunkOverheadBytes };
 }
 
 /**

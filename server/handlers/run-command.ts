@@ -4,7 +4,7 @@ import { isTrue } from '../../protocol/winrs/send.js';
 import { joinCommandLine, parseCommandLine, writeCommandResponse } from '../../protocol/winrs/command.js';
 import { CommandIdInUseError, CommandLaunchError, parseRuleNames, planLaunch, type OutputStreamName } from '../../shell/index.js';
 import type { HandlerContext } from './context.js';
-import { receiveBudget } from './receive-output.js';
+import { receiveBudget } from './limits.js';
 import { requireCmdShellResource, requireShell, withShellActivity } from './shell-lookup.js';
 
 const BOTH_STREAMS: ReadonlySet<OutputStreamName> = new Set(['stdout', 'stderr']);
