@@ -12,8 +12,6 @@ const KERNEL_MIN_BYTES = 512;
 
 /** At most this much key stream is kept made ahead: a reply of the largest pooled size. */
 const MAX_AHEAD_BYTES = 1024 * 1024;
-/** Below this, XORing the stored stream a byte at a time costs less than moving it into alignment. */
-const REALIGN_MIN_BYTES = 1024;
 const NOTHING = Buffer.alloc(0);
 
 export class Rc4 {
@@ -47,8 +45,9 @@ export class Rc4 {
     if (out.length < data.length) throw new RangeError('RC4 output shorter than its input');
     const fromAhead = Math.min(this.#aheadEnd - this.#aheadStart, data.length);
     if (fromAhead > 0) {
-      if (fromAhead >= REALIGN_MIN_BYTES) this.#alignAheadWith(out);
-      xorBytes(data, this.#ahead.subarray(this.#aheadStart), out, fromAhead);
+      const keyStream = this.#ahead.subarray(this.#aheadStart);
+      if (rc4Kernel !== undefined && fromAhead >= KERNEL_MIN_BYTES) rc4Kernel.xor(data, keyStream, out, fromAhead);
+      else xorBytes(data, keyStream, out, fromAhead);
       this.#aheadStart += fromAhead;
       // Used up: the memory goes, rather than staying with an idle connection until it closes.
       if (this.#aheadStart === this.#aheadEnd) this.#forgetAhead();
@@ -69,31 +68,17 @@ export class Rc4 {
     const wanted = Math.min(Math.max(0, Math.floor(bytes)), MAX_AHEAD_BYTES);
     const stored = this.#aheadEnd - this.#aheadStart;
     if (!(wanted > stored)) return;
-    // Three bytes of room, for #alignAheadWith.
-    const larger = Buffer.allocUnsafe(wanted + 3);
+    const larger = Buffer.allocUnsafe(wanted);
     this.#ahead.copy(larger, 0, this.#aheadStart, this.#aheadEnd);
     this.#ahead = larger;
     const fresh = larger.subarray(stored, wanted);
-    fresh.fill(0);
-    this.#crypt(fresh, fresh);
+    if (rc4Kernel !== undefined && fresh.length >= KERNEL_MIN_BYTES) rc4Kernel.stream(this.#registers, fresh);
+    else {
+      fresh.fill(0);
+      cryptInScript(this.#registers, fresh, fresh);
+    }
     this.#aheadStart = 0;
     this.#aheadEnd = wanted;
-  }
-
-  /**
-   * Moves the stored stream so that it sits at the same 32-bit alignment as `out`: after a small
-   * message has used a few bytes of it, the next large one would otherwise be XORed a byte at a
-   * time, as slowly as RC4 itself (xor-bytes.ts).
-   */
-  #alignAheadWith(out: Uint8Array): void {
-    const misalignment = (out.byteOffset - (this.#ahead.byteOffset + this.#aheadStart)) & 3;
-    if (misalignment === 0) return;
-    const stored = this.#aheadEnd - this.#aheadStart;
-    // The position in [0, 3] with the alignment of `out`; prepare() left three bytes of room.
-    const target = (out.byteOffset - this.#ahead.byteOffset) & 3;
-    this.#ahead.copyWithin(target, this.#aheadStart, this.#aheadEnd);
-    this.#aheadStart = target;
-    this.#aheadEnd = target + stored;
   }
 
   #forgetAhead(): void {

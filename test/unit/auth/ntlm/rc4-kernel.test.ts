@@ -49,6 +49,40 @@ describe('the WebAssembly RC4 kernel', () => {
     },
   );
 
+  it.each([1, 15, 16, 17, 4096, KERNEL_CHUNK_BYTES - 1, KERNEL_CHUNK_BYTES + 1, 2 * KERNEL_CHUNK_BYTES + 5])(
+    'streams the script loop’s key stream, and leaves its state, for %i bytes',
+    (length) => {
+      const key = Buffer.from('another key');
+      const viaKernel = registersFor(key);
+      const viaScript = registersFor(key);
+      // Poisoned output: every byte must be written, none read.
+      const kernelOut = Buffer.alloc(length, 0xa5);
+      const scriptOut = Buffer.alloc(length);
+      rc4Kernel?.stream(viaKernel, kernelOut);
+      cryptInScript(viaScript, Buffer.alloc(length), scriptOut);
+      expect(kernelOut.equals(scriptOut)).toBe(true);
+      expect([viaKernel.i, viaKernel.j, Buffer.from(viaKernel.state)]).toEqual([viaScript.i, viaScript.j, Buffer.from(viaScript.state)]);
+    },
+  );
+
+  it.each([1, 15, 16, 17, 1000, KERNEL_CHUNK_BYTES - 3, KERNEL_CHUNK_BYTES + 19, 3 * KERNEL_CHUNK_BYTES])(
+    'XORs %i bytes at every relative alignment, within longer views, in place too',
+    (length) => {
+      for (let shift = 0; shift < 4; shift++) {
+        const data = patterned(length + 8, shift).subarray(shift, shift + length);
+        const keyStream = patterned(length + 8, 101).subarray(3 - shift, 3 - shift + length);
+        const expected = Buffer.from(data.map((byte, n) => byte ^ (keyStream[n] ?? 0)));
+        const outBuffer = Buffer.alloc(length + 8, 0xee);
+        rc4Kernel?.xor(data, keyStream, outBuffer.subarray(1, 1 + length), length);
+        expect(outBuffer.subarray(1, 1 + length).equals(expected)).toBe(true);
+        // Nothing written beyond `length`.
+        expect([outBuffer[0], outBuffer[1 + length]]).toEqual([0xee, 0xee]);
+        rc4Kernel?.xor(data, keyStream, data, length);
+        expect(data.equals(expected)).toBe(true);
+      }
+    },
+  );
+
   it('keeps two interleaved handles apart, as a connection’s send and receive streams are', () => {
     const a = new Rc4(Buffer.from('key A'));
     const b = new Rc4(Buffer.from('key B'));
