@@ -33,8 +33,12 @@ export interface SecurityContext {
   step(token: Buffer): Promise<StepResult>;
   /** Seals a message to the client (server-to-client keys and sequence). Only after completion. */
   wrap(plaintext: Buffer): WrappedMessage;
-  /** Verifies and unseals a message from the client; throws MessageSecurityError if it does not verify. */
-  unwrap(message: WrappedMessage): Buffer;
+  /**
+   * Verifies and unseals a message from the client; throws MessageSecurityError if it does not
+   * verify. A mechanism that can write the plaintext into memory from `allocate` does (NTLM: the
+   * listener's pooled memory for large requests); others allocate their own.
+   */
+  unwrap(message: WrappedMessage, allocate?: (size: number) => Buffer): Buffer;
   /**
    * Uses otherwise idle time to get ready for the next messages (NTLM: RC4 key stream made ahead,
    * as much as the last large message took). Optional; never throws; a no-op when there is nothing

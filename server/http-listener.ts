@@ -7,7 +7,7 @@ import { releaseGatheredLines, type Logger } from './logger.js';
 import { MessageSecurityError, type SecurityContext } from '../auth/security-context.js';
 import { connectionSecurityOf } from './connection-security.js';
 import { decryptRequest, encryptReply, isEncryptedBody } from './message-encryption.js';
-import { ReplyBuffers } from './reply-buffers.js';
+import { BodyBuffers } from './body-buffers.js';
 import { decodeSoapBody, encodeSoapReply, wholeText, type BodyCharset } from './request-text.js';
 import { dispatchEnvelope, faultEnvelope, type DispatcherSettings, type DispatchResult } from './wsman-dispatch.js';
 import type { ConnectionFirewall } from '../firewall/index.js';
@@ -77,7 +77,7 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
   // the envelope itself is checked against the limit once unsealed. Read per request, since a Put
   // may change MaxEnvelopeSizekb (runtime-config.ts).
   app.addContentTypeParser('*', (_request: FastifyRequest, payload: IncomingMessage) =>
-    readBodyWithin(payload, maxEnvelopeBytes(options) + ENCRYPTION_OVERHEAD_BYTES),
+    readBodyWithin(payload, maxEnvelopeBytes(options) + ENCRYPTION_OVERHEAD_BYTES, (size) => bodyBuffers.take(size)),
   );
   // Hooks take callbacks rather than being async: an async hook costs each request a promise and
   // a trip through the microtask queue, which for Identify was a measurable share of its time.
@@ -162,78 +162,99 @@ export function buildListener(options: ListenerOptions): FastifyInstance {
       return undefined;
     },
     handler: async (request, reply) => {
-      const note = notes.get(request) ?? {};
-      const allowed = note.auth?.kind === 'allow' ? note.auth : undefined;
-      if (allowed?.replyAuthenticate !== undefined) void reply.header('WWW-Authenticate', allowed.replyAuthenticate);
-      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      // Encrypting clients finish the handshake with empty bodies and expect a 200 (notes 1.4).
-      if (body.length === 0) return reply.code(allowed?.isHandshakeLeg === true ? 200 : 411).send();
-
-      const contentType = request.headers['content-type'] ?? '';
-      let soap = body;
-      let soapContentType = contentType;
-      let sealing: Sealing | undefined;
-      if (isEncryptedBody(contentType)) {
-        const context = allowed?.security;
-        if (context === undefined) return sendUnauthorized(reply, options.gate.challenges());
-        try {
-          const decrypted = decryptRequest(body, contentType, context);
-          ({ soap, soapContentType } = decrypted);
-          sealing = { protocol: decrypted.protocol, context };
-        } catch (error) {
-          if (!(error instanceof MessageSecurityError)) throw error;
-          // The keys may be out of step now; the client must authenticate again.
-          connectionSecurityOf(request.raw.socket).reset();
-          options.log.warn({ event: 'message-refused', remoteAddress: request.ip, reason: error.message }, 'encrypted message refused');
-          return reply.code(400).send();
-        }
-      } else {
-        if (!/^application\/soap\+xml\b/i.test(contentType)) return reply.code(415).send();
-        // Windows refuses plaintext from a client that could encrypt, on HTTP, unless AllowUnencrypted.
-        if (options.transport === 'http' && !options.service.config['Service.AllowUnencrypted'] && allowed?.security !== undefined) {
-          options.log.warn({ event: 'unencrypted-refused', remoteAddress: request.ip }, 'unencrypted message refused');
-          return sendUnauthorized(reply, options.gate.challenges());
-        }
-      }
-      if (soap.length > maxEnvelopeBytes(options)) {
-        return sendSoap(reply, 500, faultEnvelope(new WsmanFault('requestTooLarge'), options.dispatcher.machineName), 'utf-8', sealing);
-      }
-
-      let decoded;
+      // Pooled memory the request's handling takes (an unsealed envelope), given back with its body.
+      const taken: Buffer[] = [];
       try {
-        decoded = decodeSoapBody(soap, soapContentType);
-      } catch (error) {
-        if (!(error instanceof WsmanFault)) throw error;
-        return sendSoap(reply, 500, faultEnvelope(error, options.dispatcher.machineName), 'utf-8', sealing);
+        return await handlePost(request, reply, (size) => {
+          const memory = bodyBuffers.take(size);
+          taken.push(memory);
+          return memory;
+        });
+      } finally {
+        // Nothing reads the body or its plaintext once the request has been handled: a Send's input
+        // was decoded into memory of its own, the text and the transcript are strings. Dropped from
+        // the request too, so that nothing later can read memory that is no longer its own.
+        if (Buffer.isBuffer(request.body) && bodyBuffers.owns(request.body)) {
+          taken.push(request.body);
+          request.body = undefined;
+        }
+        for (const memory of taken) bodyBuffers.give(memory);
       }
-      if (options.logBodies) options.log.debug({ body: wholeText(decoded) }, 'request envelope');
-      if (options.transcript !== undefined) note.requestEnvelope = wholeText(decoded);
-      notes.set(request, note);
-      const clientGone = abortWhenClientGoes(reply.raw);
-      const result = await dispatchEnvelope(
-        {
-          xml: decoded.text,
-          charactersChecked: decoded.charactersChecked,
-          cutOut: decoded.cutOut,
-          principal: allowed?.principal,
-          clientIp: request.ip,
-          endpointAddress: `${options.transport}://${request.headers.host ?? request.hostname}${WSMAN_PATH}`,
-          get abort() {
-            return clientGone.signal;
-          },
-          log: options.log,
-          connectionId: connectionOf(request.raw.socket, options.transport, observer).connectionId,
-        },
-        options.service,
-        options.dispatcher,
-      );
-      note.result = result;
-      notes.set(request, note);
-      if (result.status === 401) return sendUnauthorized(reply, options.gate.challenges());
-      if (options.logBodies) options.log.debug({ body: result.xml }, 'response envelope');
-      return sendSoap(reply, result.status, result.envelope, decoded.charset, sealing);
     },
   });
+
+  async function handlePost(request: FastifyRequest, reply: FastifyReply, allocate: (size: number) => Buffer): Promise<FastifyReply> {
+    const note = notes.get(request) ?? {};
+    const allowed = note.auth?.kind === 'allow' ? note.auth : undefined;
+    if (allowed?.replyAuthenticate !== undefined) void reply.header('WWW-Authenticate', allowed.replyAuthenticate);
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    // Encrypting clients finish the handshake with empty bodies and expect a 200 (notes 1.4).
+    if (body.length === 0) return reply.code(allowed?.isHandshakeLeg === true ? 200 : 411).send();
+
+    const contentType = request.headers['content-type'] ?? '';
+    let soap = body;
+    let soapContentType = contentType;
+    let sealing: Sealing | undefined;
+    if (isEncryptedBody(contentType)) {
+      const context = allowed?.security;
+      if (context === undefined) return sendUnauthorized(reply, options.gate.challenges());
+      try {
+        const decrypted = decryptRequest(body, contentType, context, allocate);
+        ({ soap, soapContentType } = decrypted);
+        sealing = { protocol: decrypted.protocol, context };
+      } catch (error) {
+        if (!(error instanceof MessageSecurityError)) throw error;
+        // The keys may be out of step now; the client must authenticate again.
+        connectionSecurityOf(request.raw.socket).reset();
+        options.log.warn({ event: 'message-refused', remoteAddress: request.ip, reason: error.message }, 'encrypted message refused');
+        return reply.code(400).send();
+      }
+    } else {
+      if (!/^application\/soap\+xml\b/i.test(contentType)) return reply.code(415).send();
+      // Windows refuses plaintext from a client that could encrypt, on HTTP, unless AllowUnencrypted.
+      if (options.transport === 'http' && !options.service.config['Service.AllowUnencrypted'] && allowed?.security !== undefined) {
+        options.log.warn({ event: 'unencrypted-refused', remoteAddress: request.ip }, 'unencrypted message refused');
+        return sendUnauthorized(reply, options.gate.challenges());
+      }
+    }
+    if (soap.length > maxEnvelopeBytes(options)) {
+      return sendSoap(reply, 500, faultEnvelope(new WsmanFault('requestTooLarge'), options.dispatcher.machineName), 'utf-8', sealing);
+    }
+
+    let decoded;
+    try {
+      decoded = decodeSoapBody(soap, soapContentType);
+    } catch (error) {
+      if (!(error instanceof WsmanFault)) throw error;
+      return sendSoap(reply, 500, faultEnvelope(error, options.dispatcher.machineName), 'utf-8', sealing);
+    }
+    if (options.logBodies) options.log.debug({ body: wholeText(decoded) }, 'request envelope');
+    if (options.transcript !== undefined) note.requestEnvelope = wholeText(decoded);
+    notes.set(request, note);
+    const clientGone = abortWhenClientGoes(reply.raw);
+    const result = await dispatchEnvelope(
+      {
+        xml: decoded.text,
+        charactersChecked: decoded.charactersChecked,
+        cutOut: decoded.cutOut,
+        principal: allowed?.principal,
+        clientIp: request.ip,
+        endpointAddress: `${options.transport}://${request.headers.host ?? request.hostname}${WSMAN_PATH}`,
+        get abort() {
+          return clientGone.signal;
+        },
+        log: options.log,
+        connectionId: connectionOf(request.raw.socket, options.transport, observer).connectionId,
+      },
+      options.service,
+      options.dispatcher,
+    );
+    note.result = result;
+    notes.set(request, note);
+    if (result.status === 401) return sendUnauthorized(reply, options.gate.challenges());
+    if (options.logBodies) options.log.debug({ body: result.xml }, 'response envelope');
+    return sendSoap(reply, result.status, result.envelope, decoded.charset, sealing);
+  }
   return app;
 }
 
@@ -260,15 +281,15 @@ interface Sealing {
 /** Every SOAP reply, faults included, goes back sealed when its request came sealed (notes 1.7). */
 function sendSoap(reply: FastifyReply, status: number, xml: EnvelopeText, charset: BodyCharset, sealing: Sealing | undefined): FastifyReply {
   sentEnvelopes.set(reply, xml);
-  const encoded = encodeSoapReply(xml, charset, (size) => replyBuffers.take(size));
+  const encoded = encodeSoapReply(xml, charset, (size) => bodyBuffers.take(size));
   if (sealing === undefined) {
-    replyBuffers.giveBackWhenFinished(reply.raw, encoded.body);
+    bodyBuffers.giveBackWhenFinished(reply.raw, encoded.body);
     return reply.code(status).header('Content-Type', encoded.contentType).send(encoded.body);
   }
-  const framed = encryptReply(encoded.body, encoded.contentType, sealing.protocol, sealing.context, (size) => replyBuffers.take(size));
+  const framed = encryptReply(encoded.body, encoded.contentType, sealing.protocol, sealing.context, (size) => bodyBuffers.take(size));
   // Sealing wrote the ciphertext into new memory and the framing copied it: the plaintext is free now.
-  replyBuffers.give(encoded.body);
-  replyBuffers.giveBackWhenFinished(reply.raw, framed.body);
+  bodyBuffers.give(encoded.body);
+  bodyBuffers.giveBackWhenFinished(reply.raw, framed.body);
   prepareWhenSent(reply.raw, sealing.context);
   return reply.code(status).header('Content-Type', framed.contentType).send(framed.body);
 }
@@ -294,7 +315,7 @@ function prepareWhenSent(response: ServerResponse, context: SecurityContext): vo
 }
 
 /** Large reply bodies, shared by the listeners of this process. */
-const replyBuffers = new ReplyBuffers();
+const bodyBuffers = new BodyBuffers();
 
 function recordExchange(
   transcript: TranscriptWriter,

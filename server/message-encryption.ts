@@ -22,9 +22,15 @@ export function isEncryptedBody(contentType: string): boolean {
 /**
  * Unseals a multipart/encrypted body with the connection's context ([MS-WSMV] 2.2.9.1). Every
  * part must verify and decrypt to exactly its declared length; otherwise the whole message is
- * refused (MessageSecurityError) and nothing of it is processed.
+ * refused (MessageSecurityError) and nothing of it is processed. `allocate` gives the plaintext's
+ * memory where the mechanism can use it (SecurityContext.unwrap).
  */
-export function decryptRequest(body: Buffer, contentType: string, context: SecurityContext): DecryptedRequest {
+export function decryptRequest(
+  body: Buffer,
+  contentType: string,
+  context: SecurityContext,
+  allocate?: (size: number) => Buffer,
+): DecryptedRequest {
   const type = parseEncryptedContentType(contentType);
   if (type === undefined) throw new MessageSecurityError('not a multipart/encrypted body');
   let parts;
@@ -35,7 +41,7 @@ export function decryptRequest(body: Buffer, contentType: string, context: Secur
     throw error;
   }
   const plaintexts = parts.map((part) => {
-    const plaintext = context.unwrap({ header: part.header, data: part.data });
+    const plaintext = context.unwrap({ header: part.header, data: part.data }, allocate);
     if (plaintext.length !== part.originalLength) {
       throw new MessageSecurityError(`decrypted ${plaintext.length} bytes where the message declared ${part.originalLength}`);
     }

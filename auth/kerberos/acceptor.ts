@@ -77,6 +77,7 @@ export class KerberosAcceptor implements SecurityContext, MicCapable {
     return this.#security().wrap(plaintext);
   }
 
+  /** Kerberos's decryption makes its own memory (OpenSSL's output): no `allocate`. */
   unwrap(message: WrappedMessage): Buffer {
     return this.#security().unwrap(message);
   }

@@ -110,8 +110,8 @@ export class NtlmAcceptor implements SecurityContext {
     return this.#security().seal(plaintext);
   }
 
-  unwrap(message: WrappedMessage): Buffer {
-    return this.#security().unseal(message);
+  unwrap(message: WrappedMessage, allocate?: (size: number) => Buffer): Buffer {
+    return this.#security().unseal(message, allocate);
   }
 
   prepare(): void {

@@ -113,11 +113,14 @@ export class NtlmSessionSecurity {
     return { header, data };
   }
 
-  /** Decrypts a client message and checks its signature and sequence number; throws MessageSecurityError. */
-  unseal(message: WrappedMessage): Buffer {
+  /**
+   * Decrypts a client message and checks its signature and sequence number; throws
+   * MessageSecurityError. The plaintext goes into memory from `allocate` when given.
+   */
+  unseal(message: WrappedMessage, allocate?: (size: number) => Buffer): Buffer {
     this.#checkUsable(true);
     this.#receive.lastMessageBytes = message.data.length;
-    const plaintext = this.#receive.handle.process(message.data);
+    const plaintext = this.#receive.handle.process(message.data, allocate?.(message.data.length));
     this.#checkSignature(plaintext, message.header);
     return plaintext;
   }

@@ -24,7 +24,7 @@ export function withSpnegoMic(context: SecurityContext & ResettableGssMic): Secu
   return {
     step: (token) => context.step(token),
     wrap: (plaintext) => context.wrap(plaintext),
-    unwrap: (message) => context.unwrap(message),
+    unwrap: (message, allocate) => context.unwrap(message, allocate),
     prepare: () => context.prepare?.(),
     signMic(data: Buffer): Buffer {
       const mic = context.sign(data);

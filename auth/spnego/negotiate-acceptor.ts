@@ -62,8 +62,8 @@ export class SpnegoAcceptor implements SecurityContext {
     return this.established().wrap(plaintext);
   }
 
-  unwrap(message: WrappedMessage): Buffer {
-    return this.established().unwrap(message);
+  unwrap(message: WrappedMessage, allocate?: (size: number) => Buffer): Buffer {
+    return this.established().unwrap(message, allocate);
   }
 
   prepare(): void {

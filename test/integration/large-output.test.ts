@@ -1,8 +1,9 @@
 /**
  * Large output reaches every client whole and in order while several stream at once: Receive
  * replies of 64 KB and more are written into memory that the listener uses again once a reply has
- * gone out (server/reply-buffers.ts), so two users' replies must never share or overwrite it.
- * Large input too: Sends of 100 KB from two users at once reach each command exactly.
+ * gone out (server/body-buffers.ts), so two users' replies must never share or overwrite it.
+ * Large input too: Sends of 100 KB from two users at once reach each command exactly, though each
+ * Send's body is read into the same kind of memory, given back once the request has been handled.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

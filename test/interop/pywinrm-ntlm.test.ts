@@ -85,6 +85,20 @@ describe.each<Encryption>(['always', 'auto'])('pywinrm NTLM over HTTP, message_e
     expect(result.statusCode).toBe(0);
   });
 
+  it('keeps each large sealed Send its own input: two clients, two Sends each, at once', async () => {
+    // 200 KB of input makes a Send body and its unsealed envelope large enough for the listener's
+    // pooled memory (server/body-buffers.ts), used again from one request to the next.
+    const inputs = [0, 1, 2, 3].map((seed) => Buffer.alloc(200_000, `client ${seed >> 1} send ${seed & 1} `));
+    const runs = [0, 1].map(async (client) => {
+      const mine = [inputs[2 * client], inputs[2 * client + 1]].filter((input) => input !== undefined);
+      const steps: PywinrmStep[] = mine.map((input) => ({ op: 'run', command: 'sha256sum', stdin_b64: input.toString('base64'), console_mode_stdin: false }));
+      return { mine, output: await runNtlm({ url: httpUrl, encryption, steps }) };
+    });
+    for (const { mine, output } of await Promise.all(runs)) {
+      expect(output.results.map((result) => stdoutText(result).split(' ')[0])).toEqual(mine.map((input) => createHash('sha256').update(input).digest('hex')));
+    }
+  }, 60_000);
+
   it('passes stdin sent with a sealed Send to the command', async () => {
     const input = 'first line\nsecond line \u2713\n';
     const steps: PywinrmStep[] = [{ op: 'run', command: 'cat', stdin_b64: Buffer.from(input).toString('base64') }];

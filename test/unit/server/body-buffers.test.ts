@@ -1,19 +1,19 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { ReplyBuffers } from '../../../server/reply-buffers.js';
+import { BodyBuffers } from '../../../server/body-buffers.js';
 
 const KIB = 1024;
 
-describe('ReplyBuffers', () => {
+describe('BodyBuffers', () => {
   it('hands out buffers of exactly the size asked for', () => {
-    const pool = new ReplyBuffers();
+    const pool = new BodyBuffers();
     for (const size of [0, 1, 64 * KIB - 1, 64 * KIB, 150 * KIB, 512_000, KIB * KIB, KIB * KIB + 1, 16 * KIB * KIB]) {
       expect(pool.take(size).length).toBe(size);
     }
   });
 
   it('uses memory given back for the next large reply of its size class', () => {
-    const pool = new ReplyBuffers();
+    const pool = new BodyBuffers();
     const first = pool.take(500_000);
     expect(pool.owns(first)).toBe(true);
     pool.give(first);
@@ -24,7 +24,7 @@ describe('ReplyBuffers', () => {
   });
 
   it('keeps small bodies, foreign buffers and huge ones out of the pool', () => {
-    const pool = new ReplyBuffers();
+    const pool = new BodyBuffers();
     const small = pool.take(1000);
     const huge = pool.take(KIB * KIB + 1);
     const foreign = Buffer.alloc(500_000);
@@ -36,7 +36,7 @@ describe('ReplyBuffers', () => {
   });
 
   it('never hands one buffer to two replies, even when it is given back twice', () => {
-    const pool = new ReplyBuffers();
+    const pool = new BodyBuffers();
     const buffer = pool.take(300_000);
     pool.give(buffer);
     pool.give(buffer);
@@ -46,7 +46,7 @@ describe('ReplyBuffers', () => {
   });
 
   it('keeps at most four free buffers of a size class', () => {
-    const pool = new ReplyBuffers();
+    const pool = new BodyBuffers();
     const taken = Array.from({ length: 6 }, () => pool.take(200_000));
     for (const buffer of taken) pool.give(buffer);
     const again = Array.from({ length: 6 }, () => pool.take(200_000));
@@ -55,9 +55,9 @@ describe('ReplyBuffers', () => {
   });
 });
 
-describe('ReplyBuffers, memory held idle', () => {
+describe('BodyBuffers, memory held idle', () => {
   it('pools replies of up to 1 MiB only, so a rare large reply holds nothing idle nor crowds out the usual sizes', () => {
-    const pool = new ReplyBuffers();
+    const pool = new BodyBuffers();
     const large = pool.take(5 * KIB * KIB);
     expect(pool.owns(large)).toBe(false);
     pool.give(large);
@@ -70,9 +70,9 @@ describe('ReplyBuffers, memory held idle', () => {
   });
 });
 
-describe('ReplyBuffers.giveBackWhenFinished', () => {
+describe('BodyBuffers.giveBackWhenFinished', () => {
   it('gives a reply’s memory back only once its response has finished', () => {
-    const pool = new ReplyBuffers();
+    const pool = new BodyBuffers();
     const body = pool.take(500_000);
     const response = new EventEmitter();
     pool.giveBackWhenFinished(response, body);
@@ -83,7 +83,7 @@ describe('ReplyBuffers.giveBackWhenFinished', () => {
   });
 
   it('leaves the memory of a response cut short to the garbage collector', () => {
-    const pool = new ReplyBuffers();
+    const pool = new BodyBuffers();
     const body = pool.take(500_000);
     const response = new EventEmitter();
     pool.giveBackWhenFinished(response, body);
