@@ -95,7 +95,8 @@ type PackedRun = (i: number, j: number, length: number) => number;
 
 function load(): Rc4Kernel | undefined {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  // Node without WebAssembly (--jitless) keeps the TypeScript loops.
+  // Node without WebAssembly (--jitless) keeps the TypeScript loops; so does a CPU without the
+  // 128-bit vector instructions (below), for the whole module: no x86-64 CPU that runs Node 20 lacks them.
   if (wasm === undefined) return undefined;
   let memory: ArrayBuffer;
   let crypt: PackedRun;
@@ -115,17 +116,19 @@ function load(): Rc4Kernel | undefined {
   }
   // Nothing grows the memory, so these views stay valid.
   const bytes = new Uint8Array(memory);
-  const slots = new Int32Array(memory, 0, 256);
+  // WebAssembly memory is little-endian whatever the host's order: the state's words go through a
+  // DataView that says so (an Int32Array would swap every slot on a big-endian host).
+  const slots = new DataView(memory, 0, 1024);
 
   // The module is shared by every RC4 handle: each call brings its own state in and takes it back.
   const enter = (registers: Rc4Registers): number => {
     const state = registers.state;
-    for (let k = 0; k < 256; k++) slots[k] = (state[k] ?? 0) << 2;
+    for (let k = 0; k < 256; k++) slots.setInt32(4 * k, (state[k] ?? 0) << 2, true);
     return (registers.i << 2) | (registers.j << 18);
   };
   const leave = (registers: Rc4Registers, packed: number): void => {
     const state = registers.state;
-    for (let k = 0; k < 256; k++) state[k] = (slots[k] ?? 0) >> 2;
+    for (let k = 0; k < 256; k++) state[k] = slots.getInt32(4 * k, true) >> 2;
     registers.i = (packed & 0xffff) >> 2;
     registers.j = packed >>> 18;
   };

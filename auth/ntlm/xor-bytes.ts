@@ -1,7 +1,7 @@
 /**
  * out[i] = data[i] ^ keyStream[i] for the first `length` bytes: the RC4 key stream made ahead of
  * time (rc4.ts, prepare) applied to a message, where the kernel's XOR (rc4-kernel.ts) is not used:
- * short runs, and a Node without WebAssembly. A byte loop here runs no faster than RC4 itself, so
+ * short runs, and where the kernel cannot run. A byte loop here runs no faster than RC4 itself, so
  * the work goes four bytes at a time when the three arrays can share 32-bit alignment; a message
  * whose bytes sit at another alignment than `out` is copied to `out` first (a memcpy) and XORed
  * there. `out` may be `data` itself.
