@@ -158,6 +158,8 @@ export class RemoteCommand implements CommandHandle {
   private ahead: ReadAhead | undefined;
   private dropped = false;
   private receiving = false;
+  /** The last write posted to the host whose answer has not been waited for. */
+  private inputInFlight: Promise<void> | undefined;
 
   constructor(
     private readonly shellId: string,
@@ -171,8 +173,32 @@ export class RemoteCommand implements CommandHandle {
     return this.finished;
   }
 
+  /**
+   * Posts `data` for the command's stdin once the write before it has been taken, and resolves
+   * without waiting for this one: a Send is answered while its input is on its way to the process,
+   * as Windows answers once input is queued for it, so the host's write (which lasts until the
+   * process has read all but a pipe's worth) overlaps the client's next Send. At most one write is
+   * in flight, so the host holds no more than one Send's input beyond the pipe. A failed write is
+   * the failure of the next write, or of flushInput, which the last Send waits for.
+   */
   async write(data: Buffer): Promise<void> {
-    await this.host.request({ op: 'write', shellId: this.shellId, commandId: this.id, data }, { deadlineMs: this.deadlines.writeMs });
+    await this.flushInput();
+    const posted = this.host.request({ op: 'write', shellId: this.shellId, commandId: this.id, data }, { deadlineMs: this.deadlines.writeMs });
+    // Handled here as well, so that a write nobody waits for (the command went away) is no
+    // unhandled rejection; whoever waits next still gets its failure.
+    posted.catch(ignore);
+    this.inputInFlight = posted;
+  }
+
+  /** Waits until the write in flight, if any, has been taken; rejects with its failure. */
+  async flushInput(): Promise<void> {
+    const inFlight = this.inputInFlight;
+    if (inFlight === undefined) return;
+    try {
+      await inFlight;
+    } finally {
+      if (this.inputInFlight === inFlight) this.inputInFlight = undefined;
+    }
   }
 
   /** Fire and forget, as on a CommandProcess: the channel keeps it after every earlier write. */

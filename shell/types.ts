@@ -79,7 +79,13 @@ export interface CommandHandle {
   readonly pid: number;
   /** A Receive has handed out the exit code. */
   readonly isFinished: boolean;
+  /** Resolves once the data has been taken, or (a proxy) once it is on its way: see flushInput. */
   write(data: Buffer): Promise<void>;
+  /**
+   * Resolves once all the data written has been taken; rejects with the failure of a write that
+   * resolved early (a proxy's, host/remote-shell.ts). Absent where write waits itself.
+   */
+  flushInput?(): Promise<void>;
   endInput(): void;
   signal(kind: ShellSignal): void;
   receive(streams: ReadonlySet<OutputStreamName>, maxBytes: number, abort: AbortSignal, runOverheadBytes?: number): Promise<CommandOutput>;

@@ -4,40 +4,19 @@
  * client still gets every byte once and in order whatever it asks for.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { HostClient } from '../../../host/host-client.js';
 import type { ToHost } from '../../../host/protocol.js';
 import { RemoteShell } from '../../../host/remote-shell.js';
 import { inProcessHost } from '../../../host/spawn-host.js';
+import { SHELL_SETTINGS as SETTINGS, scriptedCommand } from '../../support/scripted-host.js';
 import { ReceiveBusyError } from '../../../shell/errors.js';
-import type { CommandHandle, CommandOutput, OutputStreamName } from '../../../shell/types.js';
+import type { CommandOutput, OutputStreamName } from '../../../shell/types.js';
 
-const SETTINGS = { workingDirectory: '/', environment: {}, interpreter: ['/bin/sh', '-c'], maxBufferedBytes: 1 << 20 };
 const BOTH = new Set<OutputStreamName>(['stdout', 'stderr']);
 const STDOUT = new Set<OutputStreamName>(['stdout']);
 const STDERR = new Set<OutputStreamName>(['stderr']);
-const LAUNCH = { commandLine: 'x', executable: 'x', args: [], skipInterpreter: false };
 
 function output(text: string, exitCode?: number): CommandOutput {
   return { chunks: text === '' ? [] : [{ stream: 'stdout', data: Buffer.from(text) }], endedStreams: [], exitCode };
-}
-
-/** A proxy for one command whose host is the test: `sent` holds what the proxy asked of it. */
-async function scriptedCommand(): Promise<{ shell: RemoteShell; command: CommandHandle; client: HostClient; sent: ToHost[]; answer: (message: ToHost | undefined, value: unknown) => void }> {
-  const sent: ToHost[] = [];
-  const client = new HostClient((message) => {
-    sent.push(message);
-  });
-  const answer = (message: ToHost | undefined, value: unknown): void => {
-    if (message === undefined) throw new Error('nothing was sent');
-    // The scripted host answers whatever it is asked; the value's type is the test's to get right.
-    client.receive({ id: message.id, ok: true, value: value as undefined });
-  };
-  const opening = RemoteShell.open('S', SETTINGS, client);
-  answer(sent[0], undefined);
-  const shell = await opening;
-  const starting = shell.startCommand('C', LAUNCH);
-  answer(sent[1], { pid: 4321 });
-  return { shell, command: await starting, client, sent, answer };
 }
 
 const ops = (sent: readonly ToHost[]): string[] => sent.map((m) => m.op);

@@ -69,8 +69,10 @@ describe('faults from the shell host', () => {
     const commandId = await c.runCommand(shellId, 'sleep 30');
     // The host loses the shell while the listener still lists it (a close racing this Send). Not
     // a Receive: the command's first one was asked of the host ahead, and holds the command's end.
+    // A Send with End: it is answered once its input has been taken (an earlier Send's failure is
+    // the next one's, host/remote-shell.ts).
     await launched[0]?.client.request({ op: 'closeShell', shellId });
-    expectCatalogueFault(await c.fault(env.send(shellId, commandId, Buffer.from('input'), false)), 'unknownShell', [shellId]);
+    expectCatalogueFault(await c.fault(env.send(shellId, commandId, Buffer.from('input'), true)), 'unknownShell', [shellId]);
   });
 
   it('answers for a command its host no longer has exactly as for a command that does not exist', async () => {
@@ -79,7 +81,9 @@ describe('faults from the shell host', () => {
     const shellId = await c.createShell();
     const commandId = await c.runCommand(shellId, 'sleep 30');
     await launched[0]?.client.request({ op: 'removeCommand', shellId, commandId });
-    expectCatalogueFault(await c.fault(env.send(shellId, commandId, Buffer.from('input'), false)), 'unknownCommand');
+    // Input without End is answered once it is on its way; its failure is the next Send's.
+    expect((await c.dispatch(env.send(shellId, commandId, Buffer.from('input'), false), ALICE)).status).toBe(200);
+    expectCatalogueFault(await c.fault(env.send(shellId, commandId, Buffer.from('more'), false)), 'unknownCommand');
   });
 
   it('gives a Create whose shell host cannot start the host-failed fault (1726)', async () => {

@@ -1,0 +1,97 @@
+/**
+ * A command proxy's stdin (host/remote-shell.ts, RemoteCommand.write): a write resolves once the
+ * write before it has been taken, not its own, and a failure still reaches whoever writes or
+ * flushes next. Against a scripted host, which answers each write when the test says.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ToHost } from '../../../host/protocol.js';
+import { StdinClosedError } from '../../../shell/errors.js';
+import { scriptedCommand, type ScriptedCommand } from '../../support/scripted-host.js';
+
+type WriteMessage = Extract<ToHost, { op: 'write' }>;
+
+function writesSent(script: ScriptedCommand): WriteMessage[] {
+  return script.sent.filter((message): message is WriteMessage => message.op === 'write');
+}
+
+function fail(script: ScriptedCommand, message: ToHost | undefined, name: string): void {
+  if (message === undefined) throw new Error('nothing was sent');
+  script.client.receive({ id: message.id, ok: false, error: { name, message: `${name} from the scripted host` } });
+}
+
+/** Whether `promise` has settled after everything already queued has run. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
+
+describe('a command proxy’s stdin', () => {
+  it('resolves a write once it is posted, and holds the next until the host has taken the one before', async () => {
+    const script = await scriptedCommand();
+    await script.command.write(Buffer.from('one'));
+    expect(writesSent(script).map((m) => m.data.toString())).toEqual(['one']);
+
+    const second = script.command.write(Buffer.from('two'));
+    expect(await settled(second)).toBe(false);
+    // Not posted either: at most one write is in flight.
+    expect(writesSent(script)).toHaveLength(1);
+
+    script.answer(writesSent(script)[0], undefined);
+    await second;
+    expect(writesSent(script).map((m) => m.data.toString())).toEqual(['one', 'two']);
+  });
+
+  it('waits in flushInput until the write in flight has been taken', async () => {
+    const script = await scriptedCommand();
+    await script.command.write(Buffer.from('last'));
+    const flushed = script.command.flushInput?.();
+    if (flushed === undefined) throw new Error('a proxy flushes its input');
+    expect(await settled(flushed)).toBe(false);
+    script.answer(writesSent(script)[0], undefined);
+    await flushed;
+    // Nothing is in flight now: another flush resolves at once.
+    expect(await settled(script.command.flushInput?.() ?? Promise.reject(new Error('no flush')))).toBe(true);
+  });
+
+  it('gives a failed write’s error to the next write, which posts nothing', async () => {
+    const script = await scriptedCommand();
+    await script.command.write(Buffer.from('one'));
+    const second = script.command.write(Buffer.from('two'));
+    fail(script, writesSent(script)[0], 'StdinClosedError');
+    await expect(second).rejects.toBeInstanceOf(StdinClosedError);
+    expect(writesSent(script)).toHaveLength(1);
+    // Reported once: a later write goes out again (and meets the host's own answer).
+    await script.command.write(Buffer.from('three'));
+    expect(writesSent(script).map((m) => m.data.toString())).toEqual(['one', 'three']);
+  });
+
+  it('gives a failed write’s error to flushInput', async () => {
+    const script = await scriptedCommand();
+    await script.command.write(Buffer.from('one'));
+    const flushed = script.command.flushInput?.();
+    fail(script, writesSent(script)[0], 'Error');
+    await expect(flushed).rejects.toThrow('Error from the scripted host');
+  });
+
+  it('lets a write that nobody waits for fail without an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', record);
+    try {
+      const script = await scriptedCommand();
+      await script.command.write(Buffer.from('orphan'));
+      fail(script, writesSent(script)[0], 'Error');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+});
