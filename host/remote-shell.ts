@@ -7,6 +7,7 @@
 import type { CommandHandle, CommandLaunch, CommandOutput, OutputStreamName, ShellHandle, ShellSettings, ShellSignal } from '../shell/types.js';
 import { CommandTable } from '../shell/command-table.js';
 import { ReceiveBusyError } from '../shell/errors.js';
+import { HostTimeoutError } from './errors.js';
 import type { HostClient } from './host-client.js';
 import { asBuffers } from './protocol.js';
 import { ReadAhead, type ReceiveParameters } from './read-ahead.js';
@@ -16,8 +17,9 @@ export interface ProxyDeadlines {
   /** Starting a process (fork + exec under load can take a while). */
   readonly startMs: number;
   /**
-   * Input: a write resolves once the command's stdin pipe has taken it, so a command that does
-   * not read holds a Send this long (as Windows holds it) before the host is deemed stuck.
+   * Input: how long a Send waits for the input before it to be taken by the command's stdin
+   * (RemoteCommand.flushInput), so a command that does not read holds the client's next Send this
+   * long before it faults.
    */
   readonly writeMs: number;
   /** Everything else that is not a Receive (a Receive ends with its OperationTimeout). */
@@ -182,23 +184,45 @@ export class RemoteCommand implements CommandHandle {
    * the failure of the next write, or of flushInput, which the last Send waits for.
    */
   async write(data: Buffer): Promise<void> {
-    await this.flushInput();
-    const posted = this.host.request({ op: 'write', shellId: this.shellId, commandId: this.id, data }, { deadlineMs: this.deadlines.writeMs });
+    // A loop: another Send for this command (another connection) may post while this one waits.
+    while (this.inputInFlight !== undefined) await this.flushInput();
+    // No deadline on the write itself: the wait for it has one (flushInput), and a write that the
+    // command takes late must still count as taken.
+    const posted = this.host.request({ op: 'write', shellId: this.shellId, commandId: this.id, data });
     // Handled here as well, so that a write nobody waits for (the command went away) is no
     // unhandled rejection; whoever waits next still gets its failure.
     posted.catch(ignore);
     this.inputInFlight = posted;
+    // A dead host has failed the write already: this Send's fault, not the next one's.
+    if (this.host.isDead) await this.flushInput();
   }
 
-  /** Waits until the write in flight, if any, has been taken; rejects with its failure. */
+  /**
+   * Waits until the write in flight, if any, has been taken; rejects with its failure, or with
+   * HostTimeoutError when it has not been taken within the write deadline (it stays in flight:
+   * a command that does not read holds up every Send after it).
+   */
   async flushInput(): Promise<void> {
     const inFlight = this.inputInFlight;
     if (inFlight === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        reject(new HostTimeoutError(`the shell host did not answer write within ${this.deadlines.writeMs} ms`));
+      }, this.deadlines.writeMs);
+      timer.unref();
+    });
     try {
-      await inFlight;
-    } finally {
+      await Promise.race([inFlight, late]);
+    } catch (error) {
+      if (error instanceof HostTimeoutError) throw error;
+      // The write's own failure, told once.
       if (this.inputInFlight === inFlight) this.inputInFlight = undefined;
+      throw error;
+    } finally {
+      clearTimeout(timer);
     }
+    if (this.inputInFlight === inFlight) this.inputInFlight = undefined;
   }
 
   /** Fire and forget, as on a CommandProcess: the channel keeps it after every earlier write. */

@@ -4,7 +4,7 @@
  */
 import { HostClient } from '../../host/host-client.js';
 import type { ToHost } from '../../host/protocol.js';
-import { RemoteShell } from '../../host/remote-shell.js';
+import { DEFAULT_DEADLINES, RemoteShell, type ProxyDeadlines } from '../../host/remote-shell.js';
 import type { CommandHandle } from '../../shell/types.js';
 
 export const SHELL_SETTINGS = { workingDirectory: '/', environment: {}, interpreter: ['/bin/sh', '-c'], maxBufferedBytes: 1 << 20 };
@@ -18,7 +18,7 @@ export interface ScriptedCommand {
   readonly answer: (message: ToHost | undefined, value: unknown) => void;
 }
 
-export async function scriptedCommand(): Promise<ScriptedCommand> {
+export async function scriptedCommand(deadlines: ProxyDeadlines = DEFAULT_DEADLINES): Promise<ScriptedCommand> {
   const sent: ToHost[] = [];
   const client = new HostClient((message) => {
     sent.push(message);
@@ -28,7 +28,7 @@ export async function scriptedCommand(): Promise<ScriptedCommand> {
     // The scripted host answers whatever it is asked; the value's type is the test's to get right.
     client.receive({ id: message.id, ok: true, value: value as undefined });
   };
-  const opening = RemoteShell.open('S', SHELL_SETTINGS, client);
+  const opening = RemoteShell.open('S', SHELL_SETTINGS, client, deadlines);
   answer(sent[0], undefined);
   const shell = await opening;
   const starting = shell.startCommand('C', LAUNCH);

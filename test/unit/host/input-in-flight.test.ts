@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ToHost } from '../../../host/protocol.js';
+import { HostDiedError, HostTimeoutError } from '../../../host/errors.js';
+import { DEFAULT_DEADLINES } from '../../../host/remote-shell.js';
 import { StdinClosedError } from '../../../shell/errors.js';
 import { scriptedCommand, type ScriptedCommand } from '../../support/scripted-host.js';
 
@@ -76,6 +78,47 @@ describe('a command proxy’s stdin', () => {
     const flushed = script.command.flushInput?.();
     fail(script, writesSent(script)[0], 'Error');
     await expect(flushed).rejects.toThrow('Error from the scripted host');
+  });
+
+  it('keeps one write in flight when two Sends for the command wait at once', async () => {
+    const script = await scriptedCommand();
+    await script.command.write(Buffer.from('zero'));
+    const a = script.command.write(Buffer.from('A'));
+    const b = script.command.write(Buffer.from('B'));
+    script.answer(writesSent(script)[0], undefined);
+    await Promise.race([a, b]);
+    expect(writesSent(script)).toHaveLength(2);
+    // The second waits for the first's write; when that fails, the failure is the second's.
+    fail(script, writesSent(script)[1], 'Error');
+    const outcomes = await Promise.allSettled([a, b]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(writesSent(script)).toHaveLength(2);
+  });
+
+  it('times out the wait, not the write: a write taken late still counts as taken', async () => {
+    const script = await scriptedCommand({ ...DEFAULT_DEADLINES, writeMs: 30 });
+    await script.command.write(Buffer.from('slow'));
+    await expect(script.command.flushInput?.()).rejects.toBeInstanceOf(HostTimeoutError);
+    // The command reads at last: the host's answer still settles the write.
+    script.answer(writesSent(script)[0], undefined);
+    await script.command.write(Buffer.from('next'));
+    expect(writesSent(script).map((m) => m.data.toString())).toEqual(['slow', 'next']);
+  });
+
+  it('does not time out a write that nobody waits for', async () => {
+    const script = await scriptedCommand({ ...DEFAULT_DEADLINES, writeMs: 20 });
+    await script.command.write(Buffer.from('slow'));
+    // Longer than the deadline with no Send waiting, then the command reads.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    script.answer(writesSent(script)[0], undefined);
+    await script.command.write(Buffer.from('next'));
+    expect(writesSent(script).map((m) => m.data.toString())).toEqual(['slow', 'next']);
+  });
+
+  it('fails a write at once when the host is dead', async () => {
+    const script = await scriptedCommand();
+    script.client.died('gone');
+    await expect(script.command.write(Buffer.from('lost'))).rejects.toBeInstanceOf(HostDiedError);
   });
 
   it('lets a write that nobody waits for fail without an unhandled rejection', async () => {
