@@ -181,10 +181,12 @@ export class RemoteCommand implements CommandHandle {
    * as Windows answers once input is queued for it, so the host's write (which lasts until the
    * process has read all but a pipe's worth) overlaps the client's next Send. At most one write is
    * in flight, so the host holds no more than one Send's input beyond the pipe. A failed write is
-   * the failure of the next write, or of flushInput, which the last Send waits for.
+   * the failure of the next write (of every Send waiting for it at that moment), or of flushInput,
+   * which the last Send waits for.
    */
   async write(data: Buffer): Promise<void> {
-    // A loop: another Send for this command (another connection) may post while this one waits.
+    // Checked again right before the post: another Send for this command may have posted between
+    // the end of the wait and this line's turn.
     while (this.inputInFlight !== undefined) await this.flushInput();
     // No deadline on the write itself: the wait for it has one (flushInput), and a write that the
     // command takes late must still count as taken.
@@ -198,13 +200,16 @@ export class RemoteCommand implements CommandHandle {
   }
 
   /**
-   * Waits until the write in flight, if any, has been taken; rejects with its failure, or with
-   * HostTimeoutError when it has not been taken within the write deadline (it stays in flight:
-   * a command that does not read holds up every Send after it).
+   * Waits until no write is in flight: each has been taken. Rejects with a write's failure, or with
+   * HostTimeoutError when a write has not been taken within the write deadline (it stays in
+   * flight: a command that does not read holds up every Send after it).
    */
   async flushInput(): Promise<void> {
-    const inFlight = this.inputInFlight;
-    if (inFlight === undefined) return;
+    while (this.inputInFlight !== undefined) await this.waitForInFlight(this.inputInFlight);
+  }
+
+  /** One wait, of at most the write deadline, for `inFlight`; clears it once it has settled. */
+  private async waitForInFlight(inFlight: Promise<void>): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
@@ -216,7 +221,7 @@ export class RemoteCommand implements CommandHandle {
       await Promise.race([inFlight, late]);
     } catch (error) {
       if (error instanceof HostTimeoutError) throw error;
-      // The write's own failure, told once.
+      // The write's own failure: given to whoever waits now, and then forgotten.
       if (this.inputInFlight === inFlight) this.inputInFlight = undefined;
       throw error;
     } finally {

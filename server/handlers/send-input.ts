@@ -15,8 +15,8 @@ export async function sendInput(ctx: HandlerContext): Promise<string> {
     for (const { stream, command } of targets) {
       try {
         if (stream.data.length > 0) await command.write(stream.data);
-        // The last Send is answered once all its command's input has been taken (or refused), so
-        // that a failure of a write still in flight reaches the client.
+        // The last Send is answered once its input, and all before it, has been taken (or
+        // refused), so that a failure of a write still in flight reaches the client.
         if (stream.end) await command.flushInput?.();
       } catch (error) {
         // A process that stopped reading (it exited, or closed stdin like `head -1`) takes no more

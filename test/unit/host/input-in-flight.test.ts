@@ -99,6 +99,10 @@ describe('a command proxy’s stdin', () => {
     const script = await scriptedCommand({ ...DEFAULT_DEADLINES, writeMs: 30 });
     await script.command.write(Buffer.from('slow'));
     await expect(script.command.flushInput?.()).rejects.toBeInstanceOf(HostTimeoutError);
+    // Still in flight: the next Send waits for it too, and posts nothing of its own meanwhile.
+    const meanwhile = script.command.write(Buffer.from('meanwhile'));
+    await expect(meanwhile).rejects.toBeInstanceOf(HostTimeoutError);
+    expect(writesSent(script)).toHaveLength(1);
     // The command reads at last: the host's answer still settles the write.
     script.answer(writesSent(script)[0], undefined);
     await script.command.write(Buffer.from('next'));
