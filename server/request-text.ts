@@ -1,4 +1,5 @@
 import { isAscii } from 'node:buffer';
+import { randomBytes } from 'node:crypto';
 import { TextDecoder } from 'node:util';
 
 import { findDisallowedControlByte } from '../protocol/xml/control-bytes.js';
@@ -17,6 +18,12 @@ export interface DecodedBody {
   /** A Send's stream content, not in `text` but kept as bytes (protocol/xml/cut-out-text.ts). */
   readonly cutOut?: CutOutText | undefined;
 }
+
+/**
+ * What stands in a request's text for a Send's cut-out stream content (protocol/xml/cut-out-text.ts):
+ * not base64, and drawn at random per process, so that no client can write it into another element.
+ */
+const CUT_OUT_MARKER = `!cut-out-${randomBytes(12).toString('hex')}!`;
 
 /** Made once: a decoder without `stream` keeps nothing between calls, and making one costs microseconds. */
 const DECODERS: Readonly<Record<BodyCharset, TextDecoder>> = {
@@ -47,7 +54,7 @@ export function decodeSoapBody(body: Buffer, contentType: string): DecodedBody {
   // the text (protocol/xml/control-bytes.ts). A body that has one goes the general way, to the
   // parser's own fault, and so does every body where the vector scan cannot run.
   if (charset === 'utf-8' && findDisallowedControlByte !== undefined && isAscii(bytes) && findDisallowedControlByte(bytes) < 0) {
-    const cut = cutOutStreamContent(bytes);
+    const cut = cutOutStreamContent(bytes, CUT_OUT_MARKER);
     if (cut !== undefined) return { text: cut.text, charset, charactersChecked: true, cutOut: cut.cutOut };
     return { text: bytes.toString('latin1'), charset, charactersChecked: true };
   }

@@ -7,8 +7,6 @@
  * (bench/README.md, sixteenth run). Cut out, the parse sees a marker in its place, and the base64 is
  * decoded from the bytes (protocol/whole-base64.ts).
  */
-import { randomBytes } from 'node:crypto';
-
 export interface CutOutText {
   /** What stands in the text where the run was: not base64, so no real content can be it. */
   readonly marker: string;
@@ -17,12 +15,6 @@ export interface CutOutText {
   /** The run's bytes (ASCII). */
   readonly bytes: Buffer;
 }
-
-/**
- * Not base64, and drawn at random per process: a client cannot write it into another element to
- * have the cut content stand there (the dispatcher also checks where it landed, send.ts).
- */
-export const CUT_OUT_MARKER = `!cut-out-${randomBytes(12).toString('hex')}!`;
 
 /** Smaller bodies are cheap to take whole; a shorter run is not worth the cut. */
 const MIN_BODY_BYTES = 256 * 1024;
@@ -39,8 +31,13 @@ const STREAM_START_TAG = /^<(?:[A-Za-z_][\w.-]*:)?Stream(?:\s[^>]*)?>$/;
  * not open a tag). Whether the cut reads as the whole text would is settled after the parse: the
  * marker must be a Send's stream content, and the run whole base64, which holds no reference, no
  * ']]>' and no line break (server/wsman-dispatch.ts); anything else is parsed whole.
+ *
+ * `marker` stands in the text for the run: it must not be base64, and should be unknown to clients
+ * (the caller draws it at random per process, server/request-text.ts), so that none can write it
+ * into another element to have the cut content stand there (the dispatcher also checks where it
+ * landed, send.ts).
  */
-export function cutOutStreamContent(bytes: Buffer): { text: string; cutOut: CutOutText } | undefined {
+export function cutOutStreamContent(bytes: Buffer, marker: string): { text: string; cutOut: CutOutText } | undefined {
   if (bytes.length < MIN_BODY_BYTES) return undefined;
   let previous = bytes.indexOf(LT);
   while (previous >= 0) {
@@ -56,8 +53,8 @@ export function cutOutStreamContent(bytes: Buffer): { text: string; cutOut: CutO
       const head = bytes.toString('latin1', 0, start);
       if (/<[!?]/.test(head.replace(/^<\?xml\s[^>]*\?>/, ''))) return undefined;
       return {
-        text: `${head}${CUT_OUT_MARKER}${bytes.toString('latin1', next)}`,
-        cutOut: { marker: CUT_OUT_MARKER, at: head.length, bytes: run },
+        text: `${head}${marker}${bytes.toString('latin1', next)}`,
+        cutOut: { marker, at: head.length, bytes: run },
       };
     }
     previous = next;
