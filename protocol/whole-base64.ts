@@ -8,8 +8,13 @@
 export function decodeWholeBase64(text: string): Buffer | undefined {
   if (text.length % 4 !== 0 || text.includes('-') || text.includes('_')) return undefined;
   const decoded = Buffer.from(text, 'base64');
-  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  return decoded.length === (text.length / 4) * 3 - padding ? decoded : undefined;
+  const padding = (text.endsWith('=') ? 1 : 0) + (text.endsWith('==') ? 1 : 0);
+  return decoded.length === promisedBytes(text.length, padding) ? decoded : undefined;
+}
+
+/** What `chars` characters of padded base64 decode to, `padding` of them being '='. */
+function promisedBytes(chars: number, padding: number): number {
+  return (chars / 4) * 3 - padding;
 }
 
 /** Base64 characters decoded at a time from bytes: a multiple of 4, and a string V8 keeps young. */
@@ -26,12 +31,12 @@ const EQUALS = 0x3d;
  */
 export function decodeWholeBase64Bytes(text: Buffer): Buffer | undefined {
   if (text.length % 4 !== 0 || text.includes(MINUS) || text.includes(UNDERSCORE)) return undefined;
-  const padding = text.length === 0 ? 0 : (text[text.length - 1] === EQUALS ? 1 : 0) + (text[text.length - 2] === EQUALS ? 1 : 0);
-  const out = Buffer.allocUnsafe((text.length / 4) * 3);
+  const padding = (text[text.length - 1] === EQUALS ? 1 : 0) + (text[text.length - 2] === EQUALS ? 1 : 0);
+  const out = Buffer.allocUnsafe(promisedBytes(text.length, 0));
   let written = 0;
   for (let start = 0; start < text.length; start += PIECE_CHARS) {
     const end = Math.min(text.length, start + PIECE_CHARS);
-    const promised = ((end - start) / 4) * 3 - (end === text.length ? padding : 0);
+    const promised = promisedBytes(end - start, end === text.length ? padding : 0);
     if (out.write(text.toString('latin1', start, end), written, 'base64') !== promised) return undefined;
     written += promised;
   }
