@@ -25,10 +25,10 @@ async function runToDone(transport: SoapTransport, shellId: string, commandLine:
 }
 
 /** pywinrm's run_cmd: a shell of its own for one command. */
-async function runCmd(transport: SoapTransport): Promise<void> {
-  const shellId = await createShell(transport);
-  await runToDone(transport, shellId, 'true');
-  await deleteShell(transport, shellId);
+async function runCmd(transport: SoapTransport, driver: DriverOptions): Promise<void> {
+  const shellId = await createShell(transport, driver);
+  await runToDone(transport, shellId, 'true', driver);
+  await deleteShell(transport, shellId, driver);
 }
 
 async function timed(samples: number, warmup: number, operation: () => Promise<void>): Promise<LoadResult> {
@@ -230,15 +230,17 @@ async function handshakeCpu(iterations: number): Promise<LoadResult> {
 
 export async function runScenario(spec: LoadSpec): Promise<void> {
   switch (spec.kind) {
-    case 'shell-command':
-      await withShell(spec.endpoint, {}, async (transport, shellId) => {
-        print(await timed(spec.samples, spec.warmup, () => runToDone(transport, shellId, 'true').then(() => undefined)));
+    case 'shell-command': {
+      const driver = { loginProfile: spec.loginProfile };
+      await withShell(spec.endpoint, driver, async (transport, shellId) => {
+        print(await timed(spec.samples, spec.warmup, () => runToDone(transport, shellId, 'true', driver).then(() => undefined)));
       });
       return;
+    }
     case 'run-cmd': {
       const transport = await connect(spec.endpoint);
       try {
-        print(await timed(spec.samples, spec.warmup, () => runCmd(transport)));
+        print(await timed(spec.samples, spec.warmup, () => runCmd(transport, { loginProfile: spec.loginProfile })));
       } finally {
         transport.close();
       }
@@ -249,7 +251,7 @@ export async function runScenario(spec: LoadSpec): Promise<void> {
         await timed(spec.samples, spec.warmup, async () => {
           const transport = await connect(spec.endpoint);
           try {
-            await runCmd(transport);
+            await runCmd(transport, { loginProfile: spec.loginProfile });
           } finally {
             transport.close();
           }

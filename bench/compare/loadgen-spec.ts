@@ -13,13 +13,24 @@ export interface Endpoint {
   readonly ccache?: string;
 }
 
+/**
+ * A latency scenario's runs: `samples` timed after `warmup` untimed, in shells that read the login
+ * profile before each command line or not (WINRS_NOPROFILE; bench/support/winrs-driver.ts).
+ */
+interface LatencyRuns {
+  readonly endpoint: Endpoint;
+  readonly samples: number;
+  readonly warmup: number;
+  readonly loginProfile: boolean;
+}
+
 export type LoadSpec =
   /** Command `true`, Receive until Done, Signal, in one shell opened beforehand; ms per command. */
-  | { readonly kind: 'shell-command'; readonly endpoint: Endpoint; readonly samples: number; readonly warmup: number }
+  | ({ readonly kind: 'shell-command' } & LatencyRuns)
   /** Create, Command, Receive, Signal, Delete on a kept connection; ms per run. */
-  | { readonly kind: 'run-cmd'; readonly endpoint: Endpoint; readonly samples: number; readonly warmup: number }
+  | ({ readonly kind: 'run-cmd' } & LatencyRuns)
   /** A new connection (TCP, TLS, authentication), then a whole run_cmd of `true`; ms per connection. */
-  | { readonly kind: 'new-connection'; readonly endpoint: Endpoint; readonly samples: number; readonly warmup: number }
+  | ({ readonly kind: 'new-connection' } & LatencyRuns)
   /** `head -c bytes /dev/zero` received in full; ms for the transfer. */
   | { readonly kind: 'stdout'; readonly endpoint: Endpoint; readonly bytes: number; readonly maxEnvelopeSize: number }
   /** `bytes` of stdin sent into `cat > /dev/null` until the command is Done; ms for the transfer. */

@@ -1,7 +1,7 @@
 /**
  * The comparison with OpenSSH (`npm run bench`; bench/README.md): starts a throw-away sshd, winrmd,
- * a throw-away KDC when MIT Kerberos is installed and a bare Fastify, runs every step for several
- * rounds, then the open-shells row once, and writes results.json, summary.md and plot.svg to the
+ * a throw-away KDC when MIT Kerberos is installed and a bare Fastify, warms winrmd up, runs every
+ * step for several rounds, then the open-shells row once, and writes results.json, summary.md and plot.svg to the
  * output directory. Everything it started is stopped by PID at the end, also after a failure.
  */
 import { cpus, loadavg, release, totalmem } from 'node:os';
@@ -15,7 +15,7 @@ import type { BenchResults } from './results.js';
 import { ROWS } from './row-catalogue.js';
 import { connectSsh } from './ssh-client.js';
 import { startSshd } from './sshd.js';
-import { ROUND_STEPS, shellsStep, type BenchContext, type StepResult } from './steps.js';
+import { ROUND_STEPS, shellsStep, warmUpStep, type BenchContext, type StepResult } from './steps.js';
 import { renderPlot } from './svg-plot.js';
 import { BENCH_PASSWORD, KERBEROS_USER, startWinrmd } from './winrmd-target.js';
 
@@ -89,6 +89,10 @@ async function main(): Promise<void> {
 
   const context: BenchContext = { options, winrmd, sshd, ssh, realm, fastify };
   const collected: Collected = new Map();
+  if (options.serverWarmup > 0) {
+    log(`warm-up: ${options.serverWarmup} run_cmds per set-up against the server just started`);
+    merge(collected, 0, await warmUpStep(context));
+  }
   for (let round = 0; round < options.rounds; round++) {
     for (const step of ROUND_STEPS.filter((s) => options.only?.has(s.name) ?? true)) {
       log(`round ${round + 1}/${options.rounds}: ${step.name}`);
@@ -117,6 +121,7 @@ async function main(): Promise<void> {
       openssh: await opensshVersion(),
       sshSessionAccount: sshd.user,
       sizes: {
+        serverWarmupRuns: options.serverWarmup,
         latencySamplesPerRound: options.latencySamples,
         connectionSamplesPerRound: options.connectionSamples,
         transferBytes: options.transferBytes,

@@ -56,6 +56,11 @@ export const ROWS: readonly RowDef[] = [
   { id: 'shell-command/ntlm-http', figure: 'One command in an open shell', variant: 'HTTP NTLM-sealed', unit: 'ms', better: 'lower', against: SSH_MUX_TRUE, target: atMost(0.5, 'ratio ≤ 0.5') },
   { id: 'run-cmd/basic-https', figure: 'Whole run_cmd, kept connection', variant: 'HTTPS Basic', unit: 'ms', better: 'lower', against: SSH_MUX_TRUE, target: below(1, 'ratio < 1') },
   { id: 'run-cmd/ntlm-http', figure: 'Whole run_cmd, kept connection', variant: 'HTTP NTLM-sealed', unit: 'ms', better: 'lower', against: SSH_MUX_TRUE, target: below(1, 'ratio < 1') },
+  // pywinrm's default: the shell reads the login profile before each command line, which ssh's `true` does not.
+  { id: 'shell-command-profile/basic-https', figure: 'One command, login profile read (WINRS_NOPROFILE FALSE)', variant: 'HTTPS Basic', unit: 'ms', better: 'lower', against: SSH_MUX_TRUE },
+  { id: 'run-cmd-profile/basic-https', figure: 'Whole run_cmd, login profile read (WINRS_NOPROFILE FALSE)', variant: 'HTTPS Basic', unit: 'ms', better: 'lower', against: SSH_MUX_TRUE },
+  // The warm-up's first runs (steps.ts, warmUpStep): what the rows above cost a server just started.
+  { id: 'cold-run-cmd/basic-https', figure: 'Whole run_cmd, winrmd just started (its first 250)', variant: 'HTTPS Basic', unit: 'ms', better: 'lower', against: SSH_MUX_TRUE },
   { id: 'new-connection/basic-https', figure: 'First command, new connection', variant: 'HTTPS Basic', unit: 'ms', better: 'lower', against: SSH_NEW_TRUE },
   { id: 'new-connection/ntlm-http', figure: 'First command, new connection', variant: 'HTTP NTLM', unit: 'ms', better: 'lower', against: SSH_NEW_TRUE },
   { id: 'new-connection/kerberos-http', figure: 'First command, new connection', variant: 'HTTP Kerberos', unit: 'ms', better: 'lower', against: SSH_NEW_TRUE },

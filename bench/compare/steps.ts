@@ -71,10 +71,18 @@ async function sshSamples(context: BenchContext, mode: 'multiplexed' | 'new-conn
 
 const mibPerSecond = (bytes: number, ms: number): number => bytes / MIB / (ms / 1000);
 
-/** Rows whose winrmd side is one latency scenario per auth, against one kind of ssh `true`. */
-function latencyStep(kind: 'shell-command' | 'run-cmd' | 'new-connection', auths: readonly Auth[]): Step {
+type LatencyKind = 'shell-command' | 'run-cmd' | 'new-connection';
+
+/**
+ * Rows whose winrmd side is one latency scenario per auth, against one kind of ssh `true`. Like
+ * `ssh host true`, whose shell reads no login profile for a command, winrmd's shells are opened
+ * with WINRS_NOPROFILE=TRUE, so both run the same `sh -c true`; with `loginProfile` (the steps
+ * and rows named `…-profile`) they are opened with pywinrm's default, the profile read before
+ * each command line.
+ */
+function latencyStep(kind: LatencyKind, auths: readonly Auth[], loginProfile = false): Step {
   return {
-    name: kind,
+    name: loginProfile ? `${kind}-profile` : kind,
     async run(context, round) {
       const { options } = context;
       const samples = kind === 'new-connection' ? options.connectionSamples : options.latencySamples;
@@ -83,9 +91,9 @@ function latencyStep(kind: 'shell-command' | 'run-cmd' | 'new-connection', auths
       for (const auth of auths) {
         const target = endpoint(context, auth);
         if (target === undefined) continue;
-        result[`${kind}/${auth}`] = await alternate(
+        result[`${kind}${loginProfile ? '-profile' : ''}/${auth}`] = await alternate(
           round,
-          async () => (await runLoad({ kind, endpoint: target, samples, warmup: options.loadWarmup }, 'samples')).ms,
+          async () => (await runLoad({ kind, endpoint: target, samples, warmup: options.loadWarmup, loginProfile }, 'samples')).ms,
           () => sshSamples(context, mode, samples),
         );
       }
@@ -179,9 +187,33 @@ const handshakeStep: Step = {
   },
 };
 
+/** How many of a just-started server's first run_cmds make the cold row. */
+const COLD_SAMPLES = 250;
+
+/**
+ * Once, before the rounds: whole run_cmds against the server as it has just started, over HTTPS
+ * Basic (the first COLD_SAMPLES of them are the cold row, beside ssh's multiplexed `true`) and then
+ * over NTLM, so that the rounds measure a server whose code V8 has compiled.
+ */
+export async function warmUpStep(context: BenchContext): Promise<StepResult> {
+  const { serverWarmup: runs } = context.options;
+  const result: Record<string, Sides> = {};
+  for (const auth of ['basic-https', 'ntlm-http'] as const) {
+    const target = endpoint(context, auth);
+    if (target === undefined) continue;
+    const { ms } = await runLoad({ kind: 'run-cmd', endpoint: target, samples: runs, warmup: 0, loginProfile: false }, 'samples');
+    if (auth === 'basic-https') {
+      result['cold-run-cmd/basic-https'] = { winrmd: ms.slice(0, COLD_SAMPLES), other: await sshSamples(context, 'multiplexed', context.options.latencySamples) };
+    }
+  }
+  return result;
+}
+
 export const ROUND_STEPS: readonly Step[] = [
   latencyStep('shell-command', ['basic-https', 'ntlm-http']),
   latencyStep('run-cmd', ['basic-https', 'ntlm-http']),
+  latencyStep('shell-command', ['basic-https'], true),
+  latencyStep('run-cmd', ['basic-https'], true),
   transferStep('stdout'),
   transferStep('stdin'),
   latencyStep('new-connection', ['basic-https', 'ntlm-http', 'kerberos-http']),

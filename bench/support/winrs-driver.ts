@@ -20,6 +20,11 @@ const COMMAND_ID = /<(?:[\w-]+:)?CommandResponse\b[^>]*>\s*<(?:[\w-]+:)?CommandI
 export interface DriverOptions {
   /** wsman:MaxEnvelopeSize in bytes: how large a Receive reply the server may send. */
   readonly maxEnvelopeSize?: number;
+  /**
+   * Whether the shell reads the user's login profile before each command line (WINRS_NOPROFILE
+   * FALSE, pywinrm's default; the default here); false sends TRUE, as `winrs -noprofile` does.
+   */
+  readonly loginProfile?: boolean;
 }
 
 export interface DrainResult {
@@ -43,7 +48,7 @@ function withDriverOptions(options: EnvelopeOptions, driver: DriverOptions): Env
 export async function createShell(transport: SoapTransport, driver: DriverOptions = {}): Promise<string> {
   const xml = await call(transport, {
     action: ACTION.create,
-    options: { WINRS_NOPROFILE: 'FALSE', WINRS_CODEPAGE: '65001' },
+    options: { WINRS_NOPROFILE: driver.loginProfile === false ? 'TRUE' : 'FALSE', WINRS_CODEPAGE: '65001' },
     body: '<shell:Shell><shell:InputStreams>stdin</shell:InputStreams><shell:OutputStreams>stdout stderr</shell:OutputStreams></shell:Shell>',
   }, driver);
   const id = SHELL_ID.exec(xml)?.[1];
