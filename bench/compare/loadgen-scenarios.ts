@@ -24,7 +24,7 @@ async function runToDone(transport: SoapTransport, shellId: string, commandLine:
   return result.stdoutBytes;
 }
 
-/** pywinrm's run_cmd: a shell of its own for one command. */
+/** pywinrm's run_cmd: a shell of its own for one command (WINRS_NOPROFILE as `driver` says). */
 async function runCmd(transport: SoapTransport, driver: DriverOptions): Promise<void> {
   const shellId = await createShell(transport, driver);
   await runToDone(transport, shellId, 'true', driver);

@@ -9,13 +9,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startBareFastify } from './identify-baseline.js';
 import { kerberosAvailable, startKerberosRealm, type KerberosRealm } from './kerberos-realm.js';
-import { parseOptions } from './options.js';
+import { parseOptions, type Options } from './options.js';
 import { buildRows, summaryMarkdown, textTable, type Collected } from './report.js';
 import type { BenchResults } from './results.js';
 import { ROWS } from './row-catalogue.js';
 import { connectSsh } from './ssh-client.js';
 import { startSshd } from './sshd.js';
-import { ROUND_STEPS, shellsStep, warmUpStep, type BenchContext, type StepResult } from './steps.js';
+import { COLD_SAMPLES, ROUND_STEPS, shellsStep, warmUpStep, type BenchContext, type StepResult } from './steps.js';
 import { renderPlot } from './svg-plot.js';
 import { BENCH_PASSWORD, KERBEROS_USER, startWinrmd } from './winrmd-target.js';
 
@@ -57,6 +57,14 @@ async function opensshVersion(): Promise<string> {
   });
 }
 
+/** Steps that measure winrmd's request path; a run of only the others (handshake: in-process; shells) needs no warm-up. */
+const WARMED_STEPS = new Set(['shell-command', 'run-cmd', 'shell-command-profile', 'run-cmd-profile', 'stdout', 'stdin', 'new-connection', 'identify']);
+
+function warmUpWanted(options: Options): boolean {
+  if (options.serverWarmup === 0) return false;
+  return options.only === undefined || [...options.only].some((step) => WARMED_STEPS.has(step));
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const loadAverage = loadavg();
@@ -81,6 +89,9 @@ async function main(): Promise<void> {
   // As root, sshd logs in its own account: winrmd's shells then run as that account too.
   const osUser = process.getuid?.() === 0 ? sshd.user : undefined;
   const winrmd = await startWinrmd(options.shellUsers, Math.ceil(options.shells / options.shellUsers), osUser, realm, options.profileDir);
+  if (!winrmd.shellsReadProfile) {
+    for (const row of ROWS) if (row.id.includes('-profile/')) skipped.set(row.id, 'not run as root: shells run as the service account, which reads no login profile');
+  }
   cleanups.push(() => winrmd.server.stop());
   log(`winrmd ${winrmd.server.pid}: http ${winrmd.server.httpPort}, https ${winrmd.server.httpsPort}${realm === undefined ? '' : ', Kerberos'}`);
 
@@ -89,9 +100,12 @@ async function main(): Promise<void> {
 
   const context: BenchContext = { options, winrmd, sshd, ssh, realm, fastify };
   const collected: Collected = new Map();
-  if (options.serverWarmup > 0) {
-    log(`warm-up: ${options.serverWarmup} run_cmds per set-up against the server just started`);
-    merge(collected, 0, await warmUpStep(context));
+  let warmUpWindowMedians: readonly number[] = [];
+  if (warmUpWanted(options)) {
+    log(`warm-up: ${options.serverWarmup} run_cmds over HTTPS Basic and over NTLM against the server just started`);
+    const warmUp = await warmUpStep(context);
+    merge(collected, 0, warmUp.rows);
+    warmUpWindowMedians = warmUp.windowMedians;
   }
   for (let round = 0; round < options.rounds; round++) {
     for (const step of ROUND_STEPS.filter((s) => options.only?.has(s.name) ?? true)) {
@@ -121,7 +135,8 @@ async function main(): Promise<void> {
       openssh: await opensshVersion(),
       sshSessionAccount: sshd.user,
       sizes: {
-        serverWarmupRuns: options.serverWarmup,
+        serverWarmupRuns: warmUpWanted(options) ? options.serverWarmup : 0,
+        coldRuns: Math.min(COLD_SAMPLES, warmUpWanted(options) ? options.serverWarmup : 0),
         latencySamplesPerRound: options.latencySamples,
         connectionSamplesPerRound: options.connectionSamples,
         transferBytes: options.transferBytes,
@@ -133,6 +148,7 @@ async function main(): Promise<void> {
         shellUsers: options.shellUsers,
       },
     },
+    warmUpWindowMedians,
     rows: buildRows(collected, skipped),
   };
   await mkdir(options.outDir, { recursive: true });

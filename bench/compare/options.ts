@@ -58,9 +58,9 @@ function numberAfter(args: readonly string[], flag: string): number | undefined 
 function countAfter(args: readonly string[], flag: string): number | undefined {
   const index = args.indexOf(flag);
   if (index < 0) return undefined;
-  const value = Number(args[index + 1]);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${flag} needs a whole number, 0 or more`);
-  return value;
+  const text = args[index + 1] ?? '';
+  if (!/^\d+$/.test(text)) throw new Error(`${flag} needs a whole number, 0 or more`);
+  return Number(text);
 }
 
 function listAfter(args: readonly string[], flag: string): ReadonlySet<string> | undefined {

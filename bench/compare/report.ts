@@ -80,6 +80,14 @@ export function textTable(results: BenchResults): string {
   return rows.map((row) => row.map((text, column) => text.padEnd(widths[column] ?? 0)).join('  ')).join('\n');
 }
 
+/** What a row's table line cannot say (how it was run), one line each, and the warm-up's course. */
+function notes(results: BenchResults): string[] {
+  const lines = results.rows.filter((row) => row.note !== undefined).map((row) => `- ${row.figure}, ${row.variant}: ${row.note ?? ''}`);
+  const windows = results.warmUpWindowMedians ?? [];
+  if (windows.length > 0) lines.push(`- Warm-up, whole run_cmd over HTTPS Basic, median of each 250 in ms: ${windows.map((ms) => format(ms)).join(', ')}`);
+  return lines.length === 0 ? [] : ['Notes:', '', ...lines, ''];
+}
+
 export function summaryMarkdown(results: BenchResults): string {
   const { meta } = results;
   const missed = results.rows.filter((row) => row.target?.met === false);
@@ -100,6 +108,7 @@ export function summaryMarkdown(results: BenchResults): string {
     '',
     missed.length === 0 ? 'Every target with a figure was met.' : `Targets missed: ${missed.map((row) => `${row.figure}, ${row.variant}`).join('; ')}.`,
     '',
+    ...notes(results),
     '![latency distributions and throughput](plot.svg)',
     '',
   ].join('\n');

@@ -37,5 +37,7 @@ export interface BenchResults {
     readonly sshSessionAccount: string;
     readonly sizes: Record<string, number>;
   };
+  /** The median of each 250 run_cmds of the warm-up over HTTPS Basic, in order (empty: none ran). */
+  readonly warmUpWindowMedians?: readonly number[];
   readonly rows: readonly RowResult[];
 }

@@ -12,7 +12,7 @@ import type { Options } from './options.js';
 import { cpuSeconds, processTree, treeCpuSeconds, treeMemory, type TreeMemory } from './process-tree.js';
 import type { SshClient } from './ssh-client.js';
 import type { ThrowAwaySshd } from './sshd.js';
-import { MIB, elapsedMs } from './stats.js';
+import { MIB, elapsedMs, summarize } from './stats.js';
 import { KERBEROS_USER, type WinrmdTarget } from './winrmd-target.js';
 
 export interface BenchContext {
@@ -40,6 +40,11 @@ type Auth = Endpoint['auth'];
 
 function endpoint(context: BenchContext, auth: Auth): Endpoint | undefined {
   if (context.options.auths?.has(auth) === false) return undefined;
+  return anyEndpoint(context, auth);
+}
+
+/** The endpoint whatever `--auth` selects (the warm-up is no row: it warms the server for all). */
+function anyEndpoint(context: BenchContext, auth: Auth): Endpoint | undefined {
   const { server, users } = context.winrmd;
   const first = users[0];
   if (first === undefined) throw new Error('winrmd has no bench user');
@@ -88,6 +93,8 @@ function latencyStep(kind: LatencyKind, auths: readonly Auth[], loginProfile = f
       const samples = kind === 'new-connection' ? options.connectionSamples : options.latencySamples;
       const mode = kind === 'new-connection' ? 'new-connection' : 'multiplexed';
       const result: Record<string, Sides> = {};
+      // A service account reads no profile (README, Profile): those rows would repeat the others.
+      if (loginProfile && !context.winrmd.shellsReadProfile) return result;
       for (const auth of auths) {
         const target = endpoint(context, auth);
         if (target === undefined) continue;
@@ -188,25 +195,42 @@ const handshakeStep: Step = {
 };
 
 /** How many of a just-started server's first run_cmds make the cold row. */
-const COLD_SAMPLES = 250;
+export const COLD_SAMPLES = 250;
+
+export interface WarmUp {
+  readonly rows: StepResult;
+  /** The median of each COLD_SAMPLES runs of the warm-up over HTTPS Basic, in order: how the server warmed. */
+  readonly windowMedians: readonly number[];
+}
 
 /**
  * Once, before the rounds: whole run_cmds against the server as it has just started, over HTTPS
- * Basic (the first COLD_SAMPLES of them are the cold row, beside ssh's multiplexed `true`) and then
- * over NTLM, so that the rounds measure a server whose code V8 has compiled.
+ * Basic (the first COLD_SAMPLES of them are the cold row) and then over NTLM, so that the rounds
+ * measure a server whose code V8 has compiled, whatever `--auth` selects. ssh's side of the cold
+ * row is taken half before and half after, as the other rows alternate.
  */
-export async function warmUpStep(context: BenchContext): Promise<StepResult> {
-  const { serverWarmup: runs } = context.options;
-  const result: Record<string, Sides> = {};
+export async function warmUpStep(context: BenchContext): Promise<WarmUp> {
+  const { serverWarmup: runs, latencySamples } = context.options;
+  const sshBefore = await sshSamples(context, 'multiplexed', Math.ceil(latencySamples / 2));
+  let windowMedians: number[] = [];
+  const rows: Record<string, Sides> = {};
   for (const auth of ['basic-https', 'ntlm-http'] as const) {
-    const target = endpoint(context, auth);
+    const target = anyEndpoint(context, auth);
     if (target === undefined) continue;
     const { ms } = await runLoad({ kind: 'run-cmd', endpoint: target, samples: runs, warmup: 0, loginProfile: false }, 'samples');
-    if (auth === 'basic-https') {
-      result['cold-run-cmd/basic-https'] = { winrmd: ms.slice(0, COLD_SAMPLES), other: await sshSamples(context, 'multiplexed', context.options.latencySamples) };
-    }
+    if (auth !== 'basic-https') continue;
+    windowMedians = windows(ms, COLD_SAMPLES).map((window) => summarize(window).median);
+    if (endpoint(context, auth) === undefined) continue;
+    const sshAfter = await sshSamples(context, 'multiplexed', Math.floor(latencySamples / 2));
+    rows['cold-run-cmd/basic-https'] = { winrmd: ms.slice(0, COLD_SAMPLES), other: [...sshBefore, ...sshAfter] };
   }
-  return result;
+  return { rows, windowMedians };
+}
+
+function windows(samples: readonly number[], size: number): number[][] {
+  const out: number[][] = [];
+  for (let start = 0; start < samples.length; start += size) out.push(samples.slice(start, start + size));
+  return out;
 }
 
 export const ROUND_STEPS: readonly Step[] = [

@@ -17,6 +17,8 @@ export interface WinrmdTarget {
   readonly server: RunningServer;
   /** The users the shells row spreads its shells over; the first serves every other row. */
   readonly users: readonly { user: string; password: string }[];
+  /** Whether the shells run as a per-user account, which reads the login profile unless told not to. */
+  readonly shellsReadProfile: boolean;
 }
 
 export function benchUserNames(count: number): string[] {
@@ -50,5 +52,5 @@ export async function startWinrmd(
     // Enough for a failure's message; all of a run's lines would be the harness's memory to collect.
     keepLines: 2000,
   });
-  return { server, users: users.filter((u) => u.name !== KERBEROS_USER).map((u) => ({ user: u.name, password: u.password })) };
+  return { server, users: users.filter((u) => u.name !== KERBEROS_USER).map((u) => ({ user: u.name, password: u.password })), shellsReadProfile: osUser !== undefined };
 }

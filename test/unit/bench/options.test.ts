@@ -13,7 +13,7 @@ describe('the comparison options: --warm-up', () => {
   });
 
   it('refuses what is not a whole number of runs', () => {
-    for (const bad of ['-1', '2.5', 'many']) expect(() => parseOptions(['--warm-up', bad], {})).toThrow(/--warm-up needs a whole number/);
+    for (const bad of ['-1', '2.5', 'many', '', ' ', '1e3', '0x10']) expect(() => parseOptions(['--warm-up', bad], {})).toThrow(/--warm-up needs a whole number/);
     expect(() => parseOptions(['--warm-up'], {})).toThrow(/--warm-up/);
   });
 });
