@@ -57,12 +57,10 @@ async function opensshVersion(): Promise<string> {
   });
 }
 
-/** Steps that measure winrmd's request path; a run of only the others (handshake: in-process; shells) needs no warm-up. */
-const WARMED_STEPS = new Set(['shell-command', 'run-cmd', 'shell-command-profile', 'run-cmd-profile', 'stdout', 'stdin', 'new-connection', 'identify']);
-
+/** Every step but the handshake (in the load generator's own process) goes through winrmd's request path. */
 function warmUpWanted(options: Options): boolean {
   if (options.serverWarmup === 0) return false;
-  return options.only === undefined || [...options.only].some((step) => WARMED_STEPS.has(step));
+  return options.only === undefined || [...options.only].some((step) => step !== 'handshake');
 }
 
 async function main(): Promise<void> {
@@ -136,7 +134,7 @@ async function main(): Promise<void> {
       sshSessionAccount: sshd.user,
       sizes: {
         serverWarmupRuns: warmUpWanted(options) ? options.serverWarmup : 0,
-        coldRuns: Math.min(COLD_SAMPLES, warmUpWanted(options) ? options.serverWarmup : 0),
+        coldRuns: warmUpWanted(options) && options.auths?.has('basic-https') !== false ? Math.min(COLD_SAMPLES, options.serverWarmup) : 0,
         latencySamplesPerRound: options.latencySamples,
         connectionSamplesPerRound: options.connectionSamples,
         transferBytes: options.transferBytes,

@@ -80,11 +80,16 @@ export function textTable(results: BenchResults): string {
   return rows.map((row) => row.map((text, column) => text.padEnd(widths[column] ?? 0)).join('  ')).join('\n');
 }
 
-/** What a row's table line cannot say (how it was run), one line each, and the warm-up's course. */
+/** What the table cannot say (how measured rows were run), the rows sharing a note together, and the warm-up's course. */
 function notes(results: BenchResults): string[] {
-  const lines = results.rows.filter((row) => row.note !== undefined).map((row) => `- ${row.figure}, ${row.variant}: ${row.note ?? ''}`);
+  const byNote = new Map<string, string[]>();
+  for (const row of results.rows) {
+    if (row.note === undefined || row.skipped !== undefined) continue;
+    byNote.set(row.note, [...(byNote.get(row.note) ?? []), `${row.figure}, ${row.variant}`]);
+  }
+  const lines = [...byNote].map(([note, rows]) => `- ${rows.join('; ')}: ${note}`);
   const windows = results.warmUpWindowMedians ?? [];
-  if (windows.length > 0) lines.push(`- Warm-up, whole run_cmd over HTTPS Basic, median of each 250 in ms: ${windows.map((ms) => format(ms)).join(', ')}`);
+  if (windows.length > 0) lines.push(`- Warm-up, whole run_cmd over HTTPS Basic, median of each 250 (or of all, if fewer) in ms: ${windows.map((ms) => format(ms)).join(', ')}`);
   return lines.length === 0 ? [] : ['Notes:', '', ...lines, ''];
 }
 

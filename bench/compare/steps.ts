@@ -207,29 +207,33 @@ export interface WarmUp {
  * Once, before the rounds: whole run_cmds against the server as it has just started, over HTTPS
  * Basic (the first COLD_SAMPLES of them are the cold row) and then over NTLM, so that the rounds
  * measure a server whose code V8 has compiled, whatever `--auth` selects. ssh's side of the cold
- * row is taken half before and half after, as the other rows alternate.
+ * row (when `--auth` keeps it) is taken half before the warm-up and half after, as the other rows
+ * alternate.
  */
 export async function warmUpStep(context: BenchContext): Promise<WarmUp> {
   const { serverWarmup: runs, latencySamples } = context.options;
-  const sshBefore = await sshSamples(context, 'multiplexed', Math.ceil(latencySamples / 2));
-  let windowMedians: number[] = [];
-  const rows: Record<string, Sides> = {};
+  const coldRow = endpoint(context, 'basic-https') !== undefined;
+  const sshBefore = coldRow ? await sshSamples(context, 'multiplexed', Math.ceil(latencySamples / 2)) : [];
+  let basicRuns: readonly number[] = [];
   for (const auth of ['basic-https', 'ntlm-http'] as const) {
     const target = anyEndpoint(context, auth);
     if (target === undefined) continue;
     const { ms } = await runLoad({ kind: 'run-cmd', endpoint: target, samples: runs, warmup: 0, loginProfile: false }, 'samples');
-    if (auth !== 'basic-https') continue;
-    windowMedians = windows(ms, COLD_SAMPLES).map((window) => summarize(window).median);
-    if (endpoint(context, auth) === undefined) continue;
-    const sshAfter = await sshSamples(context, 'multiplexed', Math.floor(latencySamples / 2));
-    rows['cold-run-cmd/basic-https'] = { winrmd: ms.slice(0, COLD_SAMPLES), other: [...sshBefore, ...sshAfter] };
+    if (auth === 'basic-https') basicRuns = ms;
   }
-  return { rows, windowMedians };
+  const rows: Record<string, Sides> = {};
+  if (coldRow && basicRuns.length > 0) {
+    const sshAfter = await sshSamples(context, 'multiplexed', Math.floor(latencySamples / 2));
+    rows['cold-run-cmd/basic-https'] = { winrmd: basicRuns.slice(0, COLD_SAMPLES), other: [...sshBefore, ...sshAfter] };
+  }
+  return { rows, windowMedians: windows(basicRuns, COLD_SAMPLES).map((window) => summarize(window).median) };
 }
 
+/** Consecutive windows of `size`; a shorter last one only when it is the only one. */
 function windows(samples: readonly number[], size: number): number[][] {
+  if (samples.length > 0 && samples.length < size) return [[...samples]];
   const out: number[][] = [];
-  for (let start = 0; start < samples.length; start += size) out.push(samples.slice(start, start + size));
+  for (let start = 0; start + size <= samples.length; start += size) out.push(samples.slice(start, start + size));
   return out;
 }
 
