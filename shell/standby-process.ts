@@ -63,11 +63,14 @@ const WAIT_SCRIPT = [
 ].join('\n');
 
 /**
- * Longer command lines are started the usual way: an argument near Linux's limit for one
- * (MAX_ARG_STRLEN, 128 KiB) must fail as the usual start fails (E2BIG, a fault), not as an exit code
- * from the waiting sh; and a line that long is not worth a saved millisecond.
+ * Longer command lines are started the usual way. The waiting sh's `read` takes its input a byte
+ * per system call (a shell must not read past the line), which for a long line costs more than the
+ * standby saves: a 30,000-byte line took 23.6 ms through a standby against 9.3 started the usual
+ * way, 8 KiB 9.9 against 6.9, 4 KiB about the same, 1 KiB 5.7 against 7.8 (bench/README.md,
+ * twentieth run). And an argument near Linux's limit for one (MAX_ARG_STRLEN, 128 KiB) must fail as
+ * the usual start fails (E2BIG, a fault), not as an exit code from the waiting sh.
  */
-const MAX_COMMAND_LINE_BYTES = 32 * 1024;
+const MAX_COMMAND_LINE_BYTES = 4 * 1024;
 
 /** The file /bin/sh is, looked up once: a standby starts after every command of a busy shell. */
 let waitingShellRealPath: string | undefined;

@@ -138,13 +138,25 @@ describe('a shell standby process', { timeout: 20_000 }, () => {
     expect((await drain(od)).stdout.toString().trim()).toBe('a \\r \\n b \\n');
   });
 
-  it('is not used for a command line too long for one argument, which starts the usual way', async () => {
+  it('is not used for a command line over 4 KiB (read a byte at a time by the waiting sh), which starts the usual way', async () => {
+    const shell = session();
+    for (const length of [4_200, 40_000]) {
+      const standby = await waitingStandby();
+      const long = await shell.startCommand(`c${length}`, consoleLaunch(`: ${'x'.repeat(length)}; echo long`));
+      expect(long.pid, `${length}`).not.toBe(standby);
+      expect((await drain(long)).stdout.toString()).toBe('long\n');
+      expect(waitingStandbys()).toContain(standby);
+    }
+  });
+
+  it('takes a command line of up to 4 KiB, whole', async () => {
     const shell = session();
     const standby = await waitingStandby();
-    const long = await shell.startCommand('c1', consoleLaunch(`: ${'x'.repeat(40_000)}; echo long`));
-    expect(long.pid).not.toBe(standby);
-    expect((await drain(long)).stdout.toString()).toBe('long\n');
-    expect(waitingStandbys()).toContain(standby);
+    const tail = '; printf %s "${#x}"';
+    const padding = 'y'.repeat(4096 - 'x='.length - tail.length);
+    const line = await shell.startCommand('c1', consoleLaunch(`x=${padding}${tail}`));
+    expect(line.pid).toBe(standby);
+    expect((await drain(line)).stdout.toString()).toBe(String(padding.length));
   });
 
   it('is kept only for an interpreter that is the waiting shell itself', async () => {
