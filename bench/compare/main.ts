@@ -1,8 +1,8 @@
 /**
  * The comparison with OpenSSH (`npm run bench`; bench/README.md): starts a throw-away sshd, winrmd,
  * a throw-away KDC when MIT Kerberos is installed and a bare Fastify, warms winrmd up, runs every
- * step for several rounds, then the open-shells row once, and writes results.json, summary.md and plot.svg to the
- * output directory. Everything it started is stopped by PID at the end, also after a failure.
+ * step for several rounds, then the open-shells row once, and writes results.json, summary.md and
+ * plot.svg to the output directory. Everything it started is stopped by PID at the end, also after a failure.
  */
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -15,7 +15,7 @@ import type { BenchResults } from './results.js';
 import { ROWS } from './row-catalogue.js';
 import { connectSsh } from './ssh-client.js';
 import { startSshd } from './sshd.js';
-import { COLD_SAMPLES, ROUND_STEPS, shellsStep, warmUpStep, type BenchContext, type StepResult } from './steps.js';
+import { COLD_ROW, ROUND_STEPS, shellsStep, warmUpStep, type BenchContext, type StepResult } from './steps.js';
 import { renderPlot } from './svg-plot.js';
 import { BENCH_PASSWORD, KERBEROS_USER, startWinrmd } from './winrmd-target.js';
 
@@ -98,8 +98,9 @@ async function main(): Promise<void> {
 
   const context: BenchContext = { options, winrmd, sshd, ssh, realm, fastify };
   const collected: Collected = new Map();
+  const warmedUp = warmUpWanted(options);
   let warmUpWindowMedians: readonly number[] = [];
-  if (warmUpWanted(options)) {
+  if (warmedUp) {
     log(`warm-up: ${options.serverWarmup} run_cmds over HTTPS Basic and over NTLM against the server just started`);
     const warmUp = await warmUpStep(context);
     merge(collected, 0, warmUp.rows);
@@ -133,8 +134,8 @@ async function main(): Promise<void> {
       openssh: await opensshVersion(),
       sshSessionAccount: sshd.user,
       sizes: {
-        serverWarmupRuns: warmUpWanted(options) ? options.serverWarmup : 0,
-        coldRuns: warmUpWanted(options) && options.auths?.has('basic-https') !== false ? Math.min(COLD_SAMPLES, options.serverWarmup) : 0,
+        serverWarmupRuns: warmedUp ? options.serverWarmup : 0,
+        coldRuns: collected.get(COLD_ROW)?.winrmd[0]?.length ?? 0,
         latencySamplesPerRound: options.latencySamples,
         connectionSamplesPerRound: options.connectionSamples,
         transferBytes: options.transferBytes,

@@ -23,10 +23,10 @@ export interface Options {
    */
   readonly loadWarmup: number;
   /**
-   * Whole run_cmds winrmd runs before the first round, over HTTPS Basic and then NTLM: a server
-   * that has just started needs a thousand or two before V8 has compiled its request path and the
-   * shell host's (bench/README.md, twentieth run), and the rows are to measure a server that has
-   * been running, as sshd's C is from the start. The first of them give the cold row.
+   * Whole run_cmds winrmd runs before the first round, over HTTPS Basic and then NTLM: a listener
+   * that has just started needs a thousand or two before V8 has compiled its request path
+   * (bench/README.md, twentieth run), and the rows are to measure a server that has been running,
+   * as sshd's C is from the start. The first of them give the cold row.
    */
   readonly serverWarmup: number;
   readonly transferBytes: number;

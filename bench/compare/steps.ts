@@ -194,8 +194,9 @@ const handshakeStep: Step = {
   },
 };
 
-/** How many of a just-started server's first run_cmds make the cold row. */
-export const COLD_SAMPLES = 250;
+/** How many of a just-started server's first run_cmds make the cold row, and its id. */
+const COLD_SAMPLES = 250;
+export const COLD_ROW = 'cold-run-cmd/basic-https';
 
 export interface WarmUp {
   readonly rows: StepResult;
@@ -224,7 +225,7 @@ export async function warmUpStep(context: BenchContext): Promise<WarmUp> {
   const rows: Record<string, Sides> = {};
   if (coldRow && basicRuns.length > 0) {
     const sshAfter = await sshSamples(context, 'multiplexed', Math.floor(latencySamples / 2));
-    rows['cold-run-cmd/basic-https'] = { winrmd: basicRuns.slice(0, COLD_SAMPLES), other: [...sshBefore, ...sshAfter] };
+    rows[COLD_ROW] = { winrmd: basicRuns.slice(0, COLD_SAMPLES), other: [...sshBefore, ...sshAfter] };
   }
   return { rows, windowMedians: windows(basicRuns, COLD_SAMPLES).map((window) => summarize(window).median) };
 }

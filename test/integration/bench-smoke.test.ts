@@ -110,6 +110,7 @@ describe('npm run bench -- --smoke', () => {
   it('warms winrmd up first and says how, and how each latency row opened its shells', async () => {
     // Smoke mode: 3 run_cmds per authentication, one window of them.
     expect(results?.meta.sizes['serverWarmupRuns']).toBe(3);
+    expect(results?.meta.sizes['coldRuns']).toBe(3);
     expect(results?.warmUpWindowMedians?.length).toBe(1);
     expect(finite(results?.warmUpWindowMedians?.[0])).toBe(true);
     const summary = await readFile(join(outDir, 'summary.md'), 'utf8');
